@@ -1,0 +1,125 @@
+// 2-D grid_sample on the CPU, following PyTorch's CPU kernel operation by operation in float32.
+// Each output pixel reads its grid point once, computes taps and weights once, then loops channels.
+import type { ResolvedOptions, SampleGeometry } from '../options.js';
+import { computeCoordinates, computeSourceIndex, cubicCoefficients, roundHalfEven, unnormalize } from './coordinates.js';
+
+const f = Math.fround;
+
+export function gridSample2d(
+  input: Float32Array,
+  grid: Float32Array,
+  out: Float32Array,
+  geo: SampleGeometry,
+  opts: ResolvedOptions,
+): void {
+  const sampler = opts.mode === 'bilinear' ? bilinear : opts.mode === 'nearest' ? nearest : bicubic;
+  sampler(input, grid, out, geo, opts);
+}
+
+type Sampler2d = typeof gridSample2d;
+
+const bilinear: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }) => {
+  const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
+  const inPlane = H * W;
+  const outPlane = outH * outW;
+  for (let b = 0; b < N; b++) {
+    const inBatch = b * C * inPlane;
+    const outBatch = b * C * outPlane;
+    for (let p = 0; p < outPlane; p++) {
+      const gx = grid[(b * outPlane + p) * 2];
+      const gy = grid[(b * outPlane + p) * 2 + 1];
+      if (Number.isNaN(gx) || Number.isNaN(gy)) continue; // a NaN coordinate samples nothing
+      const x = computeSourceIndex(gx, W, paddingMode, alignCorners);
+      const y = computeSourceIndex(gy, H, paddingMode, alignCorners);
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const w = f(x - x0);
+      const e = f(1 - w);
+      const nFrac = f(y - y0);
+      const s = f(1 - nFrac);
+      const nw = f(s * e);
+      const ne = f(s * w);
+      const sw = f(nFrac * e);
+      const se = f(nFrac * w);
+      const inX0 = x0 >= 0 && x0 < W;
+      const inX1 = x0 + 1 >= 0 && x0 + 1 < W;
+      const inY0 = y0 >= 0 && y0 < H;
+      const inY1 = y0 + 1 >= 0 && y0 + 1 < H;
+      const offNw = inBatch + y0 * W + x0;
+      let outIndex = outBatch + p;
+      for (let c = 0, base = offNw; c < C; c++, base += inPlane, outIndex += outPlane) {
+        const vNw = inY0 && inX0 ? input[base] : 0;
+        const vNe = inY0 && inX1 ? input[base + 1] : 0;
+        const vSw = inY1 && inX0 ? input[base + W] : 0;
+        const vSe = inY1 && inX1 ? input[base + W + 1] : 0;
+        out[outIndex] = f(f(f(f(vNw * nw) + f(vNe * ne)) + f(vSw * sw)) + f(vSe * se));
+      }
+    }
+  }
+};
+
+const nearest: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }) => {
+  const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
+  const inPlane = H * W;
+  const outPlane = outH * outW;
+  for (let b = 0; b < N; b++) {
+    for (let p = 0; p < outPlane; p++) {
+      const gx = grid[(b * outPlane + p) * 2];
+      const gy = grid[(b * outPlane + p) * 2 + 1];
+      if (Number.isNaN(gx) || Number.isNaN(gy)) continue;
+      const ix = roundHalfEven(computeSourceIndex(gx, W, paddingMode, alignCorners));
+      const iy = roundHalfEven(computeSourceIndex(gy, H, paddingMode, alignCorners));
+      if (ix < 0 || ix >= W || iy < 0 || iy >= H) continue;
+      let inIndex = b * C * inPlane + iy * W + ix;
+      let outIndex = b * C * outPlane + p;
+      for (let c = 0; c < C; c++, inIndex += inPlane, outIndex += outPlane) out[outIndex] = input[inIndex];
+    }
+  }
+};
+
+const bicubic: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }) => {
+  const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
+  const inPlane = H * W;
+  const outPlane = outH * outW;
+  const cx = new Float64Array(4);
+  const cy = new Float64Array(4);
+  // Padding applies to each integer tap; a tap outside the input (zeros padding) reads 0.
+  const tapX = new Int32Array(4);
+  const tapY = new Int32Array(4);
+  const rowValues = new Float64Array(4);
+  for (let b = 0; b < N; b++) {
+    for (let p = 0; p < outPlane; p++) {
+      const gx = grid[(b * outPlane + p) * 2];
+      const gy = grid[(b * outPlane + p) * 2 + 1];
+      if (Number.isNaN(gx) || Number.isNaN(gy)) continue;
+      const x = unnormalize(gx, W, alignCorners);
+      const y = unnormalize(gy, H, alignCorners);
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      cubicCoefficients(f(x - x0), cx);
+      cubicCoefficients(f(y - y0), cy);
+      for (let i = 0; i < 4; i++) {
+        const tx = computeCoordinates(f(x0 - 1 + i), W, paddingMode, alignCorners);
+        const ty = computeCoordinates(f(y0 - 1 + i), H, paddingMode, alignCorners);
+        tapX[i] = tx >= 0 && tx < W ? tx : -1;
+        tapY[i] = ty >= 0 && ty < H ? ty * W : -1;
+      }
+      let plane = b * C * inPlane;
+      let outIndex = b * C * outPlane + p;
+      for (let c = 0; c < C; c++, plane += inPlane, outIndex += outPlane) {
+        for (let j = 0; j < 4; j++) {
+          const row = tapY[j];
+          let sum = 0;
+          for (let i = 0; i < 4; i++) {
+            const v = row >= 0 && tapX[i] >= 0 ? input[plane + row + tapX[i]] : 0;
+            sum = i === 0 ? f(cx[0] * v) : f(sum + f(cx[i] * v));
+          }
+          rowValues[j] = sum;
+        }
+        out[outIndex] = f(
+          f(f(f(cy[0] * rowValues[0]) + f(cy[1] * rowValues[1])) + f(cy[2] * rowValues[2])) + f(cy[3] * rowValues[3]),
+        );
+      }
+    }
+  }
+};
