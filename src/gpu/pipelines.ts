@@ -1,0 +1,144 @@
+// Compute pipelines, compiled once per (device, kernel, override constants) and shared by every
+// sampler on that device. Shapes travel in uniforms, so a new shape never recompiles.
+import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
+import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
+import gridSample2dWgsl from '../../shaders/grid-sample-2d.wgsl?raw';
+import gridSample3dWgsl from '../../shaders/grid-sample-3d.wgsl?raw';
+import { ShaderStageCompute } from './flags.js';
+
+export type KernelName = 'grid-sample-2d' | 'grid-sample-3d' | 'affine-grid';
+export type OverrideConstants = Record<string, number>;
+
+interface Kernel {
+  code: string;
+  entryPoint: string;
+  bindings: GPUBufferBindingType[];
+}
+
+// coordinates.wgsl goes after the kernel so compiler line numbers inside the kernel stay right.
+const KERNELS: Record<KernelName, Kernel> = {
+  'grid-sample-2d': {
+    code: `${gridSample2dWgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_2d',
+    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
+  },
+  'grid-sample-3d': {
+    code: `${gridSample3dWgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_3d',
+    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
+  },
+  'affine-grid': {
+    code: affineGridWgsl,
+    entryPoint: 'affine_grid',
+    bindings: ['read-only-storage', 'storage', 'uniform'],
+  },
+};
+
+interface DeviceKernels {
+  layouts: Map<KernelName, { bindGroupLayout: GPUBindGroupLayout; pipelineLayout: GPUPipelineLayout }>;
+  modules: Map<KernelName, GPUShaderModule>;
+  pipelines: Map<string, GPUComputePipeline>;
+  pending: Map<string, Promise<GPUComputePipeline>>;
+  compiled: number;
+}
+
+const perDevice = new WeakMap<GPUDevice, DeviceKernels>();
+
+function kernelsOf(device: GPUDevice): DeviceKernels {
+  let k = perDevice.get(device);
+  if (!k) {
+    k = { layouts: new Map(), modules: new Map(), pipelines: new Map(), pending: new Map(), compiled: 0 };
+    perDevice.set(device, k);
+  }
+  return k;
+}
+
+export function bindGroupLayout(device: GPUDevice, name: KernelName): GPUBindGroupLayout {
+  return layoutOf(device, name).bindGroupLayout;
+}
+
+function layoutOf(device: GPUDevice, name: KernelName) {
+  const k = kernelsOf(device);
+  let layout = k.layouts.get(name);
+  if (!layout) {
+    const bindGroupLayout = device.createBindGroupLayout({
+      label: `${name} bind group layout`,
+      entries: KERNELS[name].bindings.map((type, binding) => ({
+        binding,
+        visibility: ShaderStageCompute,
+        buffer: { type },
+      })),
+    });
+    const pipelineLayout = device.createPipelineLayout({ label: `${name} layout`, bindGroupLayouts: [bindGroupLayout] });
+    layout = { bindGroupLayout, pipelineLayout };
+    k.layouts.set(name, layout);
+  }
+  return layout;
+}
+
+function descriptor(device: GPUDevice, name: KernelName, constants: OverrideConstants): GPUComputePipelineDescriptor {
+  const k = kernelsOf(device);
+  let module = k.modules.get(name);
+  if (!module) {
+    module = device.createShaderModule({ label: name, code: KERNELS[name].code });
+    k.modules.set(name, module);
+  }
+  return {
+    label: `${name} ${variantKey(constants)}`,
+    layout: layoutOf(device, name).pipelineLayout,
+    compute: { module, entryPoint: KERNELS[name].entryPoint, constants },
+  };
+}
+
+const variantKey = (constants: OverrideConstants) =>
+  Object.keys(constants)
+    .sort()
+    .map((key) => `${key}=${constants[key]}`)
+    .join(',');
+
+/** The pipeline for a variant, compiled in the background the first time. */
+export async function pipelineAsync(
+  device: GPUDevice,
+  name: KernelName,
+  constants: OverrideConstants,
+): Promise<GPUComputePipeline> {
+  const k = kernelsOf(device);
+  const key = `${name}|${variantKey(constants)}`;
+  const ready = k.pipelines.get(key);
+  if (ready) return ready;
+  let pending = k.pending.get(key);
+  if (!pending) {
+    k.compiled++;
+    pending = device.createComputePipelineAsync(descriptor(device, name, constants)).then(
+      (pipeline) => {
+        k.pipelines.set(key, pipeline);
+        k.pending.delete(key);
+        return pipeline;
+      },
+      (error: unknown) => {
+        k.pending.delete(key);
+        throw error;
+      },
+    );
+    k.pending.set(key, pending);
+  }
+  return pending;
+}
+
+/** The pipeline for a variant, compiled now if needed: for synchronous encoding. */
+export function pipelineSync(device: GPUDevice, name: KernelName, constants: OverrideConstants): GPUComputePipeline {
+  const k = kernelsOf(device);
+  const key = `${name}|${variantKey(constants)}`;
+  let pipeline = k.pipelines.get(key);
+  if (!pipeline) {
+    k.compiled++;
+    pipeline = device.createComputePipeline(descriptor(device, name, constants));
+    k.pipelines.set(key, pipeline);
+  }
+  return pipeline;
+}
+
+/** How many pipelines have been compiled on this device (one per variant). */
+export function compiledPipelineCount(device: GPUDevice): number {
+  return perDevice.get(device)?.compiled ?? 0;
+}

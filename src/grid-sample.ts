@@ -1,0 +1,55 @@
+import { gridSampleCpu } from './cpu/grid-sample.js';
+import { WebGPUUnavailableError } from './errors.js';
+import { GridSampler } from './gpu/sampler.js';
+import type { GridSampleOptions, Tensor } from './types.js';
+
+export type Backend = 'auto' | 'webgpu' | 'cpu';
+
+export interface GridSampleCallOptions extends GridSampleOptions {
+  /** 'auto' (default): WebGPU if an adapter is there, else the CPU reference. */
+  backend?: Backend;
+  /** Run on this device instead of one created from navigator.gpu. */
+  device?: GPUDevice;
+}
+
+const BACKENDS: readonly Backend[] = ['auto', 'webgpu', 'cpu'];
+
+// One sampler per caller device, and one lazily made default device; probed once per process/page.
+const samplersByDevice = new WeakMap<GPUDevice, GridSampler>();
+let defaultSampler: Promise<GridSampler> | undefined;
+
+async function samplerFor(device: GPUDevice | undefined): Promise<GridSampler> {
+  if (device) {
+    let sampler = samplersByDevice.get(device);
+    if (!sampler) {
+      sampler = await GridSampler.create({ device });
+      samplersByDevice.set(device, sampler);
+    }
+    return sampler;
+  }
+  defaultSampler ??= GridSampler.create();
+  return defaultSampler;
+}
+
+/**
+ * One-call `F.grid_sample`: on WebGPU when it is there, else on the CPU reference.
+ *
+ * @example
+ * const out = await gridSample(input, grid, { mode: 'nearest', alignCorners: true });
+ * const onCpu = await gridSample(input, grid, { backend: 'cpu' });
+ */
+export async function gridSample(input: Tensor, grid: Tensor, options: GridSampleCallOptions = {}): Promise<Tensor> {
+  const { backend = 'auto', device, ...sampleOptions } = options ?? {};
+  if (!BACKENDS.includes(backend)) {
+    throw new TypeError(`gridSample: backend must be one of 'auto', 'webgpu', 'cpu', got ${JSON.stringify(backend)}`);
+  }
+  if (backend === 'cpu') return gridSampleCpu(input, grid, sampleOptions);
+  let sampler: GridSampler;
+  try {
+    sampler = await samplerFor(device);
+  } catch (error) {
+    if (backend === 'auto' && error instanceof WebGPUUnavailableError) return gridSampleCpu(input, grid, sampleOptions);
+    throw error;
+  }
+  return sampler.gridSample(input, grid, sampleOptions);
+}
