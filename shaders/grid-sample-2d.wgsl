@@ -123,8 +123,10 @@ fn sample_bicubic(g: vec2<f32>, w: f32, h: f32, in_base: u32, in_plane: u32, out
   var col_in: array<bool, 4>;
   var row_in: array<bool, 4>;
   for (var i = 0u; i < 4u; i++) {
-    let tx = compute_coordinates(x0 - 1.0 + f32(i), w);
-    let ty = compute_coordinates(y0 - 1.0 + f32(i), h);
+    // one rounding, as PyTorch's ix + (i - 1): near 2^24, (x0 - 1) + i would round twice
+    let offset = f32(i) - 1.0;
+    let tx = compute_coordinates(x0 + offset, w);
+    let ty = compute_coordinates(y0 + offset, h);
     col_in[i] = inside(tx, w);
     row_in[i] = inside(ty, h);
     cols[i] = safe_index(tx, w);

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 export type { AffineGridOptions, GridSampleOptions, Mode, PaddingMode, Tensor } from './types.js';
 export { gridSampleCpu } from './cpu/grid-sample.js';
 export { affineGridCpu } from './cpu/affine-grid.js';

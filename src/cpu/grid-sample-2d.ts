@@ -101,8 +101,11 @@ const bicubic: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }
       for (let i = 0; i < 4; i++) {
         const tx = computeCoordinates(f(x0 - 1 + i), W, paddingMode, alignCorners);
         const ty = computeCoordinates(f(y0 - 1 + i), H, paddingMode, alignCorners);
-        tapX[i] = tx >= 0 && tx < W ? tx : -1;
-        tapY[i] = ty >= 0 && ty < H ? ty * W : -1;
+        // PyTorch casts the padded tap to an integer (truncation): reflection can leave it at k + 0.5
+        const ix = Math.trunc(tx);
+        const iy = Math.trunc(ty);
+        tapX[i] = ix >= 0 && ix < W ? ix : -1;
+        tapY[i] = iy >= 0 && iy < H ? iy * W : -1;
       }
       let plane = b * C * inPlane;
       let outIndex = b * C * outPlane + p;

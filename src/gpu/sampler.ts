@@ -15,7 +15,7 @@ import { BufferUsage, MapModeRead } from './flags.js';
 import { requestDevice } from './device.js';
 import { dispatchSize } from './dispatch.js';
 import { LruMap } from './lru.js';
-import { bindGroupLayout, pipelineAsync, pipelineSync } from './pipelines.js';
+import { bindGroupLayout, compiledPipelineCount, pipelineAsync, pipelineSync } from './pipelines.js';
 import { affineParams, affineVariant, sampleParams, sampleVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
 
 /** GPU buffers of a GPU-resident grid_sample; see {@link GridSampler.encodeGridSample}. */
@@ -174,6 +174,11 @@ export class GridSampler {
     ]);
   }
 
+  /** Resource counters, for leak checks: buffers held by the pool and pipelines compiled on this device. */
+  get stats(): { liveBuffers: number; pipelinesCompiled: number } {
+    return { liveBuffers: this.pool.liveBuffers, pipelinesCompiled: compiledPipelineCount(this.device) };
+  }
+
   /** Releases every buffer this sampler made, and the device if the sampler created it. */
   destroy(): void {
     if (this.destroyed) return;
@@ -199,7 +204,7 @@ export class GridSampler {
       );
     }
     if (!(buffer.usage & BufferUsage.STORAGE)) {
-      throw new TypeError(`${name} buffer needs BufferUsage.STORAGE to be bound to a compute shader`);
+      throw new TypeError(`${name} buffer needs GPUBufferUsage.STORAGE to be bound to a compute shader`);
     }
     return elements * 4;
   }

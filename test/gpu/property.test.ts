@@ -1,0 +1,66 @@
+// Property test: random shapes, options and grids (NaN, ±Infinity, -0, denormals, huge values
+// included) give the same result on the GPU as on the CPU reference.
+import fc from 'fast-check';
+import { afterAll, describe, it } from 'vitest';
+import { GridSampler, gridSampleCpu, type Mode, type PaddingMode } from '../../src/index.js';
+import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
+import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+
+const device = await createTestDevice();
+const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+
+const gridValue = fc.oneof(
+  { weight: 6, arbitrary: fc.double({ min: -1.3, max: 1.3, noNaN: true }).map(Math.fround) },
+  { weight: 2, arbitrary: fc.double({ min: -60, max: 60, noNaN: true }).map(Math.fround) },
+  { weight: 2, arbitrary: fc.float() }, // NaN, ±Infinity, -0, denormals, ±3.4e38
+  { weight: 1, arbitrary: fc.constantFrom(-1, 1, 0, -0.5, 0.5, 1e30, -1e30) },
+);
+
+const caseArb = fc
+  .record({
+    dims: fc.constantFrom(2, 3),
+    mode: fc.constantFrom<Mode>('bilinear', 'nearest', 'bicubic'),
+    paddingMode: fc.constantFrom<PaddingMode>('zeros', 'border', 'reflection'),
+    alignCorners: fc.boolean(),
+    n: fc.integer({ min: 1, max: 2 }),
+    c: fc.integer({ min: 1, max: 4 }),
+    inSize: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 3, maxLength: 3 }),
+    outSize: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 3 }),
+  })
+  .filter((c) => !(c.dims === 3 && c.mode === 'bicubic'))
+  .chain((c) => {
+    const inputShape = [c.n, c.c, ...c.inSize.slice(3 - c.dims)];
+    const gridShape = [c.n, ...c.outSize.slice(3 - c.dims), c.dims];
+    const count = (s: number[]) => s.reduce((a, b) => a * b, 1);
+    return fc.record({
+      options: fc.constant({ mode: c.mode, paddingMode: c.paddingMode, alignCorners: c.alignCorners }),
+      input: fc
+        .array(fc.float({ min: -100, max: 100, noNaN: true }), { minLength: count(inputShape), maxLength: count(inputShape) })
+        .map((v) => ({ data: Float32Array.from(v), shape: inputShape })),
+      grid: fc
+        .array(gridValue, { minLength: count(gridShape), maxLength: count(gridShape) })
+        .map((v) => ({ data: Float32Array.from(v), shape: gridShape })),
+    });
+  });
+
+describe.skipIf(!device)('GPU equals the CPU reference on random cases', async () => {
+  const gpu = device as GPUDevice;
+  const sampler = await GridSampler.create({ device: gpu });
+  afterAll(() => {
+    sampler.destroy();
+    gpu.destroy();
+  });
+  useErrorScopes(() => gpu);
+
+  it(`random shapes, options and grids (seed ${seed}; replay with FC_SEED=${seed})`, async () => {
+    console.log(`fast-check seed ${seed}`);
+    await fc.assert(
+      fc.asyncProperty(caseArb, async ({ input, grid, options }) => {
+        const expected = gridSampleCpu(input, grid, options);
+        const out = await sampler.gridSample(input, grid, options);
+        expectTensorClose(out, expected, toleranceFor(options.mode, expected.data), JSON.stringify(options));
+      }),
+      { seed, numRuns: 300 },
+    );
+  });
+});
