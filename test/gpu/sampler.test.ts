@@ -118,6 +118,14 @@ describe.skipIf(!device)('GridSampler behaviour on WebGPU', async () => {
     for (const b of [thetaBuffer, inputBuffer, gridBuffer, output]) b.destroy();
   });
 
+  it('runs the README quick start', async () => {
+    const { readmeExample } = await import('../helpers/readme-example.js');
+    const { input, grid, options } = readmeExample();
+    const out = await sampler.gridSample(input, grid, options);
+    expect(out.shape).toEqual([1, 128, 20, 20]);
+    expect(out.data.every((v) => v === 1)).toBe(true);
+  });
+
   it('throws on use after destroy()', async () => {
     const own = await GridSampler.create({ device: gpu });
     own.destroy();
