@@ -18,19 +18,37 @@ import { LruMap } from './lru.js';
 import { bindGroupLayout, compiledPipelineCount, pipelineAsync, pipelineSync } from './pipelines.js';
 import { affineParams, affineVariant, sampleParams, sampleVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
 
-/** GPU buffers of a GPU-resident grid_sample; see {@link GridSampler.encodeGridSample}. */
+/**
+ * GPU buffers of a GPU-resident grid_sample; see {@link GridSampler.encodeGridSample}.
+ *
+ * @example
+ * const args: EncodeGridSampleArgs = { input, inputShape: [1, 3, 64, 64], grid, gridShape: [1, 32, 32, 2], output };
+ */
 export interface EncodeGridSampleArgs {
+  /** Dense float32 input, STORAGE usage. */
   input: GPUBuffer;
+  /** `[N, C, H, W]` or `[N, C, D, H, W]`. */
   inputShape: readonly number[];
+  /** Dense float32 grid, STORAGE usage. */
   grid: GPUBuffer;
+  /** `[N, H_out, W_out, 2]` or `[N, D_out, H_out, W_out, 3]`. */
   gridShape: readonly number[];
+  /** Receives `[N, C, H_out, W_out]` (or 3-D) float32 values; STORAGE usage. */
   output: GPUBuffer;
 }
 
-/** GPU buffers of a GPU-resident affine_grid; see {@link GridSampler.encodeAffineGrid}. */
+/**
+ * GPU buffers of a GPU-resident affine_grid; see {@link GridSampler.encodeAffineGrid}.
+ *
+ * @example
+ * const args: EncodeAffineGridArgs = { theta, size: [1, 3, 64, 64], output: grid };
+ */
 export interface EncodeAffineGridArgs {
+  /** `[N, 2, 3]` (2-D) or `[N, 3, 4]` (3-D) float32 matrices, STORAGE usage. */
   theta: GPUBuffer;
+  /** The output size `[N, C, H, W]` or `[N, C, D, H, W]`, as in `F.affine_grid`. */
   size: readonly number[];
+  /** Receives the grid `[N, H, W, 2]` or `[N, D, H, W, 3]`; STORAGE usage. */
   output: GPUBuffer;
 }
 
@@ -50,6 +68,7 @@ const READBACK = BufferUsage.MAP_READ | BufferUsage.COPY_DST;
  * sampler.destroy();
  */
 export class GridSampler {
+  /** The device every call of this sampler runs on. */
   readonly device: GPUDevice;
   private readonly ownsDevice: boolean;
   private readonly pool: BufferPool;
@@ -67,13 +86,23 @@ export class GridSampler {
     this.uniforms = new LruMap(256, (buffer) => buffer.destroy());
   }
 
-  /** Uses `device` if given (and leaves it alive on destroy), else creates one from navigator.gpu. */
+  /**
+   * Uses `device` if given (and leaves it alive on destroy), else creates one from navigator.gpu.
+   *
+   * @example
+   * const sampler = await GridSampler.create(); // or GridSampler.create({ device })
+   */
   static async create(options: { device?: GPUDevice } = {}): Promise<GridSampler> {
     if (options.device !== undefined) return new GridSampler(options.device, false);
     return new GridSampler(await requestDevice(), true);
   }
 
-  /** `F.grid_sample(input, grid, ...)`: uploads, runs, reads back. */
+  /**
+   * `F.grid_sample(input, grid, ...)`: uploads, runs, reads back.
+   *
+   * @example
+   * const out = await sampler.gridSample(input, grid, { mode: 'bicubic', paddingMode: 'border' });
+   */
   async gridSample(input: Tensor, grid: Tensor, options?: GridSampleOptions): Promise<Tensor> {
     this.checkAlive();
     checkTensor('input', input);
@@ -104,7 +133,13 @@ export class GridSampler {
     }
   }
 
-  /** `F.affine_grid(theta, size, ...)` on the GPU. */
+  /**
+   * `F.affine_grid(theta, size, ...)` on the GPU.
+   *
+   * @example
+   * const rotate = { data: new Float32Array([0.87, -0.5, 0, 0.5, 0.87, 0]), shape: [1, 2, 3] };
+   * const grid = await sampler.affineGrid(rotate, [1, 3, 256, 256]);
+   */
   async affineGrid(theta: Tensor, size: readonly number[], options?: AffineGridOptions): Promise<Tensor> {
     this.checkAlive();
     checkTensor('theta', theta);
@@ -136,6 +171,11 @@ export class GridSampler {
   /**
    * Records grid_sample into `encoder` on buffers you own: no upload, no readback, so it chains
    * with other GPU work. Buffers hold dense float32 data in the shapes given and need STORAGE usage.
+   *
+   * @example
+   * const encoder = device.createCommandEncoder();
+   * sampler.encodeGridSample(encoder, { input, inputShape: [1, 3, 64, 64], grid, gridShape: [1, 64, 64, 2], output });
+   * device.queue.submit([encoder.finish()]);
    */
   encodeGridSample(encoder: GPUCommandEncoder, args: EncodeGridSampleArgs, options?: GridSampleOptions): void {
     this.checkAlive();
@@ -155,7 +195,13 @@ export class GridSampler {
     ]);
   }
 
-  /** Records affine_grid into `encoder`: theta [N, 2, 3] or [N, 3, 4] in, grid out, all on the GPU. */
+  /**
+   * Records affine_grid into `encoder`: theta [N, 2, 3] or [N, 3, 4] in, grid out, all on the GPU.
+   *
+   * @example
+   * sampler.encodeAffineGrid(encoder, { theta, size: [1, 3, 64, 64], output: gridBuffer });
+   * sampler.encodeGridSample(encoder, { input, inputShape: [1, 3, 64, 64], grid: gridBuffer, gridShape: [1, 64, 64, 2], output });
+   */
   encodeAffineGrid(encoder: GPUCommandEncoder, args: EncodeAffineGridArgs, options?: AffineGridOptions): void {
     this.checkAlive();
     checkShape('affine_grid size', args.size);
@@ -174,12 +220,27 @@ export class GridSampler {
     ]);
   }
 
-  /** Resource counters, for leak checks: buffers held by the pool and pipelines compiled on this device. */
-  get stats(): { liveBuffers: number; pipelinesCompiled: number } {
+  /**
+   * Resource counters, for leak checks: buffers held by the pool and pipelines compiled on this device.
+   *
+   * @example
+   * const { liveBuffers } = sampler.stats; // flat across same-shaped calls
+   */
+  get stats(): {
+    /** GPU buffers the pool holds (in use or spare). */
+    liveBuffers: number;
+    /** Compute pipelines compiled on this device so far. */
+    pipelinesCompiled: number;
+  } {
     return { liveBuffers: this.pool.liveBuffers, pipelinesCompiled: compiledPipelineCount(this.device) };
   }
 
-  /** Releases every buffer this sampler made, and the device if the sampler created it. */
+  /**
+   * Releases every buffer this sampler made, and the device if the sampler created it.
+   *
+   * @example
+   * sampler.destroy(); // later calls throw
+   */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

@@ -1,0 +1,5 @@
+// The `webgpu-grid-sample/cpu` entry: the CPU reference alone, with no WebGPU code.
+export type { AffineGridOptions, GridSampleOptions, Mode, PaddingMode, Tensor } from './types.js';
+export { gridSampleCpu } from './cpu/grid-sample.js';
+export { affineGridCpu } from './cpu/affine-grid.js';
+export { gridFromFlow } from './flow.js';

@@ -1,0 +1,120 @@
+// The packed tarball, installed into a scratch project the way users get it: imported from plain
+// Node ESM, bundled by Vite, and type-checked with tsc. Values are checked against PyTorch goldens.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const golden = resolve(root, 'test/fixtures/golden.json');
+const bin = (name: string) => resolve(root, 'node_modules/.bin', name);
+const run = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+// Samples the first bilinear golden with `gridSampleCpu` from the given module and prints the max error.
+const checkScript = (specifier: string) => `
+import { readFileSync } from 'node:fs';
+import { gridSampleCpu } from '${specifier}';
+const { cases } = JSON.parse(readFileSync(${JSON.stringify(golden)}, 'utf8'));
+const c = cases.find((c) => c.op === 'grid_sample' && c.options.mode === 'bilinear');
+const tensor = ({ shape, data }) => ({ shape, data: new Float32Array(new Uint8Array(Buffer.from(data, 'base64')).buffer) });
+const out = gridSampleCpu(tensor(c.input), tensor(c.grid), c.options);
+const expected = tensor(c.expected).data;
+console.log(JSON.stringify({ length: out.data.length, expected: expected.length,
+  maxError: Math.max(...out.data.map((v, i) => Math.abs(v - expected[i]))) }));
+`;
+
+describe('the packed package', () => {
+  let scratch: string;
+  let installed: string;
+
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'webgpu-grid-sample-consumer-'));
+    run('npm', ['run', 'build'], root); // what `prepack` does; run here so pack's output is plain JSON
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], root));
+    const tarball = join(scratch, packed[0].filename);
+    writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], scratch);
+    installed = join(scratch, 'node_modules/webgpu-grid-sample');
+  }, 180_000);
+
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('imports from plain Node ESM, both entries, with PyTorch-exact results', () => {
+    for (const specifier of ['webgpu-grid-sample', 'webgpu-grid-sample/cpu']) {
+      writeFileSync(join(scratch, 'check.mjs'), checkScript(specifier));
+      const result = JSON.parse(run('node', ['check.mjs'], scratch));
+      expect(result.length, specifier).toBe(result.expected);
+      expect(result.maxError, specifier).toBeLessThanOrEqual(1e-4 * 10);
+    }
+    const api = run('node', ['-e', "import('webgpu-grid-sample').then((m) => console.log(Object.keys(m).sort().join()))"], scratch);
+    expect(api.trim().split(',')).toEqual(expect.arrayContaining(['GridSampler', 'affineGridCpu', 'gridSample', 'gridSampleCpu']));
+  });
+
+  it('has a cpu entry whose module graph holds no WebGPU code', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(file, 'utf8');
+      expect(code, file).not.toMatch(/@compute|createComputePipeline|navigator/);
+      for (const [, spec] of code.matchAll(/from\s*["'](\.[^"']+)["']/g)) visit(resolve(dirname(file), spec));
+    };
+    visit(join(installed, 'dist/cpu.js'));
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it('bundles with Vite, tree-shaking the GPU code away when only the CPU is imported', async () => {
+    const { build } = await import('vite');
+    writeFileSync(join(scratch, 'main.js'), checkScript('webgpu-grid-sample'));
+    await build({
+      root: scratch,
+      logLevel: 'silent',
+      configFile: false,
+      build: {
+        ssr: join(scratch, 'main.js'), // a Node-runnable bundle with the package inlined
+        outDir: join(scratch, 'bundle'),
+        rolldownOptions: { output: { entryFileNames: 'main.mjs' } },
+      },
+      ssr: { noExternal: ['webgpu-grid-sample'] },
+    });
+    const bundle = readFileSync(join(scratch, 'bundle/main.mjs'), 'utf8');
+    expect(bundle).toContain('grid_sample: input must be');
+    expect(bundle).not.toMatch(/@compute/);
+    const result = JSON.parse(run('node', ['bundle/main.mjs'], scratch));
+    expect(result.maxError).toBeLessThanOrEqual(1e-3);
+  }, 60_000);
+
+  it('type-checks a consumer with tsc --noEmit', () => {
+    mkdirSync(join(scratch, 'ts'), { recursive: true });
+    writeFileSync(
+      join(scratch, 'ts/consumer.ts'),
+      `import { GridSampler, gridSample, type GridSampleOptions, type Tensor } from 'webgpu-grid-sample';
+import { affineGridCpu, gridSampleCpu } from 'webgpu-grid-sample/cpu';
+const input: Tensor = { data: new Float32Array(16), shape: [1, 1, 4, 4] };
+const options: GridSampleOptions = { mode: 'bicubic', paddingMode: 'reflection', alignCorners: true };
+const grid = affineGridCpu({ data: new Float32Array([1, 0, 0, 0, 1, 0]), shape: [1, 2, 3] }, [1, 1, 4, 4]);
+export const cpu: Tensor = gridSampleCpu(input, grid, options);
+export async function onGpu(device: GPUDevice, encoder: GPUCommandEncoder, buffers: GPUBuffer[]): Promise<Tensor> {
+  const sampler = await GridSampler.create({ device });
+  sampler.encodeGridSample(encoder, { input: buffers[0], inputShape: input.shape, grid: buffers[1], gridShape: grid.shape, output: buffers[2] });
+  return gridSample(input, grid, { ...options, backend: 'auto' });
+}
+`,
+    );
+    writeFileSync(
+      join(scratch, 'ts/tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'] },
+        files: ['consumer.ts'],
+      }),
+    );
+    writeFileSync(join(scratch, 'ts/package.json'), JSON.stringify({ type: 'module' }));
+    expect(() => run(bin('tsc'), ['-p', 'ts/tsconfig.json'], scratch)).not.toThrow();
+  });
+
+  it('ships only dist, README and LICENSE', () => {
+    expect(readdirSync(installed).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+  });
+});
