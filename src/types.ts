@@ -52,3 +52,18 @@ export interface Tensor {
   /** The sizes of each dimension, outermost first. */
   shape: readonly number[];
 }
+
+/**
+ * Pixels in memory: an `ImageData` or anything shaped like one (RGBA8, row-major).
+ *
+ * @example
+ * const pixels: ImageDataLike = { data: new Uint8ClampedArray(4 * 4 * 4), width: 4, height: 4 };
+ */
+export interface ImageDataLike {
+  /** RGBA bytes, `width * height * 4` of them. */
+  data: Uint8ClampedArray | Uint8Array;
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+}

@@ -4,15 +4,19 @@ import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
 import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
 import gridSample2dWgsl from '../../shaders/grid-sample-2d.wgsl?raw';
 import gridSample3dWgsl from '../../shaders/grid-sample-3d.wgsl?raw';
+import gridSampleImageWgsl from '../../shaders/grid-sample-image.wgsl?raw';
 import { ShaderStageCompute } from './flags.js';
 
-export type KernelName = 'grid-sample-2d' | 'grid-sample-3d' | 'affine-grid';
+export type KernelName = 'grid-sample-2d' | 'grid-sample-3d' | 'affine-grid' | 'grid-sample-image';
+
+/** A buffer binding, or the sampled / storage rgba8unorm textures of the image kernel. */
+type Binding = GPUBufferBindingType | 'texture' | 'rgba8unorm-storage';
 export type OverrideConstants = Record<string, number>;
 
 interface Kernel {
   code: string;
   entryPoint: string;
-  bindings: GPUBufferBindingType[];
+  bindings: Binding[];
 }
 
 // coordinates.wgsl goes after the kernel so compiler line numbers inside the kernel stay right.
@@ -32,7 +36,21 @@ const KERNELS: Record<KernelName, Kernel> = {
     entryPoint: 'affine_grid',
     bindings: ['read-only-storage', 'storage', 'uniform'],
   },
+  'grid-sample-image': {
+    code: `${gridSampleImageWgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_image',
+    bindings: ['texture', 'read-only-storage', 'rgba8unorm-storage', 'uniform'],
+  },
 };
+
+function layoutEntry(type: Binding, binding: number): GPUBindGroupLayoutEntry {
+  const visibility = ShaderStageCompute;
+  if (type === 'texture') return { binding, visibility, texture: { sampleType: 'unfilterable-float' } };
+  if (type === 'rgba8unorm-storage') {
+    return { binding, visibility, storageTexture: { access: 'write-only', format: 'rgba8unorm' } };
+  }
+  return { binding, visibility, buffer: { type } };
+}
 
 interface DeviceKernels {
   layouts: Map<KernelName, { bindGroupLayout: GPUBindGroupLayout; pipelineLayout: GPUPipelineLayout }>;
@@ -63,11 +81,7 @@ function layoutOf(device: GPUDevice, name: KernelName) {
   if (!layout) {
     const bindGroupLayout = device.createBindGroupLayout({
       label: `${name} bind group layout`,
-      entries: KERNELS[name].bindings.map((type, binding) => ({
-        binding,
-        visibility: ShaderStageCompute,
-        buffer: { type },
-      })),
+      entries: KERNELS[name].bindings.map(layoutEntry),
     });
     const pipelineLayout = device.createPipelineLayout({ label: `${name} layout`, bindGroupLayouts: [bindGroupLayout] });
     layout = { bindGroupLayout, pipelineLayout };
