@@ -41,6 +41,23 @@ fn base_coordinate(i: u32, steps: u32) -> f32 {
   return f32(2u * i + 1u) / f32(steps) - 1.0;
 }
 
+// (sin x, cos x) to about 1e-7. WGSL's sin and cos may be off by 2^-11, and SwiftShader's are off by
+// 2e-4: at a sharp edge that moves a swirled pixel by 4/255. Cody-Waite reduction by pi / 2 (two
+// constants), then Taylor polynomials on [-pi/4, pi/4], where their remainders are below 2e-9.
+fn sin_cos(x: f32) -> vec2<f32> {
+  let k = round(x * 0.63661977236758134);
+  let r = (x - k * 1.5707963705062866) + k * 4.371139000186243e-8;
+  let r2 = r * r;
+  let s = r * (1.0 + r2 * (-1.0 / 6.0 + r2 * (1.0 / 120.0 + r2 * (-1.0 / 5040.0 + r2 * (1.0 / 362880.0)))));
+  let c = 1.0 + r2 * (-0.5 + r2 * (1.0 / 24.0 + r2 * (-1.0 / 720.0 + r2 * (1.0 / 40320.0 + r2 * (-1.0 / 3628800.0)))));
+  switch (i32(k) & 3) {
+    case 0: { return vec2<f32>(s, c); }
+    case 1: { return vec2<f32>(c, -s); }
+    case 2: { return vec2<f32>(-s, -c); }
+    default: { return vec2<f32>(-c, s); }
+  }
+}
+
 // radial distortion (Brown-Conrady): q' = q (1 + k1 r^2 + k2 r^4) / zoom; a = (k1, k2, zoom)
 fn lens_distortion(q: vec2<f32>) -> vec2<f32> {
   let r2 = dot(q, q);
@@ -50,10 +67,8 @@ fn lens_distortion(q: vec2<f32>) -> vec2<f32> {
 // rotation by strength * (1 - r / radius)^2 inside radius; a = (strength, radius)
 fn swirl(q: vec2<f32>) -> vec2<f32> {
   let t = max(0.0, 1.0 - length(q) / params.a.y);
-  let angle = params.a.x * t * t;
-  let c = cos(angle);
-  let s = sin(angle);
-  return vec2<f32>(c * q.x - s * q.y, s * q.x + c * q.y);
+  let sc = sin_cos(params.a.x * t * t);
+  return vec2<f32>(sc.y * q.x - sc.x * q.y, sc.x * q.x + sc.y * q.y);
 }
 
 // radial sine wave: r' = r + amplitude sin(2 pi r / wavelength - phase); a = (amplitude, wavelength, phase)
@@ -62,7 +77,7 @@ fn ripple(q: vec2<f32>) -> vec2<f32> {
   if (r == 0.0) {
     return q;
   }
-  let offset = params.a.x * sin(TAU * r / params.a.y - params.a.z);
+  let offset = params.a.x * sin_cos(TAU * r / params.a.y - params.a.z).x;
   return q * (1.0 + offset / r);
 }
 

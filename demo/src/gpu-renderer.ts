@@ -3,6 +3,7 @@
 // command buffer. Nothing is read back except for the compare view.
 import { GridSampler, type GridSampleOptions, type Tensor } from '../../src/index.js';
 import type { BrushStep } from './cpu-grids.js';
+import { packBrushParams, packWarpGridParams } from './gpu-params.js';
 import { DemoPipelines } from './gpu-pipelines.js';
 import type { WarpFrame } from './warp-math.js';
 
@@ -123,10 +124,7 @@ export class GpuRenderer {
 
   brushStep(step: BrushStep, frame: WarpFrame): void {
     const t = this.requireTarget();
-    const params = new ArrayBuffer(48);
-    new Uint32Array(params, 0, 2).set([t.width, t.height]);
-    new Float32Array(params, 8, 8).set([...frame.aspect, ...step.to, ...step.delta, step.radius, step.strength]);
-    this.device.queue.writeBuffer(t.brushParams, 0, params);
+    this.device.queue.writeBuffer(t.brushParams, 0, packBrushParams(frame, step));
     const encoder = this.device.createCommandEncoder({ label: 'brush step' });
     const pass = encoder.beginComputePass({ label: 'brush stroke' });
     pass.setPipeline(this.pipelines.brushStroke(frame.alignCorners));
@@ -205,16 +203,7 @@ export class GpuRenderer {
       );
       return;
     }
-    const params = new ArrayBuffer(96);
-    new Uint32Array(params, 0, 2).set([t.width, t.height]);
-    const f = new Float32Array(params);
-    f.set([...frame.aspect, ...frame.center], 2);
-    f.set(frame.scalars, 8);
-    const m = frame.matrix;
-    f.set([m[0], m[1], m[2]], 12);
-    f.set([m[3], m[4], m[5]], 16);
-    f.set([m[6], m[7], m[8]], 20);
-    this.device.queue.writeBuffer(t.gridParams, 0, params);
+    this.device.queue.writeBuffer(t.gridParams, 0, packWarpGridParams(frame));
     const pass = encoder.beginComputePass({ label: `${frame.warp} grid` });
     pass.setPipeline(this.pipelines.warpGrid(frame.warp, frame.alignCorners));
     pass.setBindGroup(0, t.warpGroup);
