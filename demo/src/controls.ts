@@ -46,8 +46,16 @@ export class Controls {
     this.refresh();
   }
 
-  setTiming(backend: DemoBackend, ms: number | undefined): void {
-    byId(`time-${backend}`).textContent = ms === undefined ? '–' : `${ms < 10 ? ms.toFixed(2) : ms.toFixed(1)} ms/frame`;
+  setTiming(backend: DemoBackend, timing: { ms: number; frames: number } | undefined): void {
+    const cell = byId(`time-${backend}`);
+    if (!timing) {
+      cell.textContent = '–';
+      return;
+    }
+    const ms = timing.ms < 10 ? timing.ms.toFixed(2) : timing.ms.toFixed(1);
+    // the first frame also compiles the pipelines, so it is labelled until others follow
+    cell.textContent = timing.frames === 1 ? `${ms} ms (1st frame)` : `${ms} ms/frame`;
+    cell.title = `median of the last ${timing.frames} frame${timing.frames === 1 ? '' : 's'}`;
   }
 
   /** Brings every control in line with the state (after a drag on the image, or a reset). */

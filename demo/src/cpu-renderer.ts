@@ -19,7 +19,8 @@ export class CpuRenderer {
   private readonly context: CanvasRenderingContext2D;
 
   constructor(readonly canvas: HTMLCanvasElement) {
-    const context = canvas.getContext('2d');
+    // a CPU-side canvas: every frame is written with putImageData, and PNG downloads read it back
+    const context = canvas.getContext('2d', { willReadFrequently: true });
     if (!context) throw new Error('canvas.getContext("2d") returned null');
     this.context = context;
   }

@@ -45,19 +45,23 @@ export async function loadImage(source: Blob | string, name: string): Promise<Lo
 }
 
 /**
- * Saves the canvas as a PNG download. Call it while the canvas holds the frame: for a WebGPU
- * canvas, right after the submit that drew it (toBlob takes its snapshot synchronously).
+ * Saves the canvas as a PNG download. Call it while the canvas holds the frame: for a WebGPU canvas,
+ * right after the submit that drew it. The copy is taken synchronously; the encoding happens after.
  */
-export function downloadPng(canvas: HTMLCanvasElement, fileName: string, onError: (error: Error) => void): void {
-  canvas.toBlob((blob) => {
-    if (!blob) {
-      onError(new Error('the canvas could not be encoded as PNG'));
-      return;
-    }
+export function downloadPng(canvas: HTMLCanvasElement, fileName: string, onError: (error: unknown) => void): void {
+  const copy = new OffscreenCanvas(canvas.width, canvas.height);
+  const context = copy.getContext('2d');
+  if (!context) {
+    onError(new Error('OffscreenCanvas.getContext("2d") returned null'));
+    return;
+  }
+  context.drawImage(canvas, 0, 0);
+  // convertToBlob encodes at once, where canvas.toBlob may wait for an idle period (a second, headless)
+  copy.convertToBlob({ type: 'image/png' }).then((blob) => {
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
     link.download = fileName;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-  }, 'image/png');
+  }, onError);
 }

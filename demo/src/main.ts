@@ -142,13 +142,18 @@ function showCanvas(canvas: HTMLCanvasElement): void {
   frameElement.prepend(canvas);
 }
 
-/** Scales the canvas (and the compare panel) to fit the viewer, keeping the aspect ratio. */
+/** Scales the canvas (and the compare panel) to fit the viewer, side by side or stacked, whichever is larger. */
 function layout(): void {
   const viewer = byId('viewer');
-  const panels = state.compare ? 2 : 1;
-  const width = (viewer.clientWidth - 32 - (panels - 1) * 16) / panels;
-  const height = viewer.clientHeight - 32 - 70;
-  const scale = Math.max(0.1, Math.min(width / size[0], height / size[1]));
+  const [pad, gap, caption] = [32, 16, 56];
+  const width = viewer.clientWidth - pad;
+  const height = viewer.clientHeight - pad;
+  const fit = (w: number, h: number) => Math.max(0.1, Math.min(w / size[0], h / size[1]));
+  const beside = state.compare ? fit((width - gap) / 2, height - caption) : fit(width, height - caption);
+  const stacked = fit(width, (height - gap) / 2 - caption);
+  const stack = state.compare && stacked > beside;
+  const scale = stack ? stacked : beside;
+  Object.assign(byId('panels').style, { flexDirection: stack ? 'column' : 'row', alignItems: stack ? 'center' : 'flex-start' });
   for (const frame of document.querySelectorAll<HTMLElement>('.frame')) {
     frame.style.width = `${Math.floor(size[0] * scale)}px`;
     frame.style.height = `${Math.floor(size[1] * scale)}px`;
@@ -182,8 +187,8 @@ async function drawFrame(): Promise<void> {
     if (!onGpu) snapshot?.(cpuCanvas);
   }
   if (gpu && compare && cpuOutput) showComparison(await gpu.readOutput(), cpuOutput, width, height);
-  controls.setTiming('webgpu', timings.median('webgpu'));
-  controls.setTiming('cpu', timings.median('cpu'));
+  controls.setTiming('webgpu', timings.summary('webgpu'));
+  controls.setTiming('cpu', timings.summary('cpu'));
   byId('output-caption').textContent =
     `${onGpu ? 'WebGPU' : 'CPU reference'} · ${width} × ${height} · ${state.mode}, ${state.padding}` +
     `${state.alignCorners ? ', alignCorners' : ''}`;

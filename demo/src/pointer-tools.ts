@@ -1,7 +1,11 @@
 // Mouse and touch on the image: drag to translate (affine) or move the centre (lens, swirl, ripple),
-// drag the four corner handles (perspective), paint with the brush.
+// drag the four corner handles (perspective), paint with the brush; the wheel zooms or sizes the brush.
 import type { DemoState } from './state.js';
 import { isConvexQuad } from './warp-math.js';
+import { WARPS, type WarpName } from './warp-specs.js';
+
+/** The parameter the mouse wheel scales, per warp: zoom for affine and lens, the brush size. */
+const WHEEL_PARAMS: Partial<Record<WarpName, string>> = { affine: 'scale', lens: 'zoom', brush: 'radius' };
 
 export interface PointerHandlers {
   /** A brush step from `from` to `to`, normalized output coordinates. */
@@ -48,6 +52,7 @@ export class PointerTools {
     frame.addEventListener('pointerup', () => (this.last = undefined));
     frame.addEventListener('pointercancel', () => (this.last = undefined));
     frame.addEventListener('pointerleave', () => (this.cursor.hidden = true));
+    frame.addEventListener('wheel', (event) => this.wheel(event), { passive: false });
     this.refresh();
   }
 
@@ -68,7 +73,7 @@ export class PointerTools {
   }
 
   /** Normalized output coordinates of a pointer event: -1 and +1 at the canvas edges. */
-  private normalized(event: PointerEvent): [number, number] {
+  private normalized(event: MouseEvent): [number, number] {
     const rect = this.frame.getBoundingClientRect();
     return [((event.clientX - rect.left) / rect.width) * 2 - 1, ((event.clientY - rect.top) / rect.height) * 2 - 1];
   }
@@ -97,6 +102,18 @@ export class PointerTools {
       p.ty = clamp(p.ty + point[1] - last[1], 1);
       this.handlers.changed();
     }
+  }
+
+  private wheel(event: WheelEvent): void {
+    const name = WHEEL_PARAMS[this.state.warp];
+    const spec = WARPS[this.state.warp].params.find((p) => p.name === name);
+    if (!name || !spec) return;
+    event.preventDefault();
+    const params = this.state.params[this.state.warp];
+    const scaled = params[name] * Math.exp(-event.deltaY * 0.001);
+    params[name] = Math.min(spec.max, Math.max(spec.min, scaled));
+    this.showBrushCursor(this.normalized(event));
+    this.handlers.changed();
   }
 
   private setCenter([x, y]: [number, number]): void {

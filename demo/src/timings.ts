@@ -12,10 +12,11 @@ export class Timings {
     if (list.length > WINDOW) list.shift();
   }
 
-  median(backend: DemoBackend): number | undefined {
+  /** The median and how many frames it covers; undefined before the first frame. */
+  summary(backend: DemoBackend): { ms: number; frames: number } | undefined {
     const sorted = [...this.samples[backend]].sort((a, b) => a - b);
     if (sorted.length === 0) return undefined;
     const mid = sorted.length >> 1;
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    return { ms: sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, frames: sorted.length };
   }
 }

@@ -28,13 +28,13 @@ const center: ParamSpec[] = [
 export const WARPS: Record<WarpName, WarpSpec> = {
   affine: {
     label: 'Affine',
-    hint: 'Rotate, scale, shear and translate; the grid comes from affineGrid on the GPU.',
+    hint: "Drag the image to move it, scroll to zoom. The grid comes from the library's affineGrid on the GPU.",
     params: [
       { name: 'angle', label: 'rotate', min: -180, max: 180, step: 1, value: 20, unit: '°' },
       { name: 'scale', label: 'scale', min: 0.2, max: 3, step: 0.01, value: 0.85 },
       { name: 'shear', label: 'shear', min: -1, max: 1, step: 0.01, value: 0 },
-      { name: 'tx', label: 'translate x', min: -1, max: 1, step: 0.01, value: 0 },
-      { name: 'ty', label: 'translate y', min: -1, max: 1, step: 0.01, value: 0 },
+      { name: 'tx', label: 'move x', min: -1, max: 1, step: 0.01, value: 0 },
+      { name: 'ty', label: 'move y', min: -1, max: 1, step: 0.01, value: 0 },
     ],
   },
   perspective: {
@@ -44,7 +44,7 @@ export const WARPS: Record<WarpName, WarpSpec> = {
   },
   lens: {
     label: 'Lens',
-    hint: 'k1 > 0 barrel, k1 < 0 pincushion; drag on the image to move the centre.',
+    hint: 'k1 > 0 barrel, k1 < 0 pincushion. Drag on the image to move the centre, scroll to zoom.',
     params: [
       { name: 'k1', label: 'k1', min: -0.5, max: 0.5, step: 0.005, value: 0.15 },
       { name: 'k2', label: 'k2', min: -0.2, max: 0.2, step: 0.002, value: 0.02 },
@@ -73,7 +73,7 @@ export const WARPS: Record<WarpName, WarpSpec> = {
   },
   brush: {
     label: 'Brush',
-    hint: 'Paint on the image to push pixels around; "clear" resets the displacement field.',
+    hint: 'Paint on the image to push pixels around; scroll to size the brush. The field lives on the GPU.',
     params: [
       { name: 'radius', label: 'radius', min: 0.02, max: 0.8, step: 0.01, value: 0.25 },
       { name: 'strength', label: 'strength', min: 0.05, max: 1.5, step: 0.05, value: 0.8 },

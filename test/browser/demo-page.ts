@@ -1,15 +1,11 @@
-// Driving the demo page: open a deep link, wait for its status, and read its output as PNG pixels
+// Driving the demo page: open a deep link, wait for its status, and read its output as pixels
 // through the page's own "Download PNG" button.
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { collectErrors } from './chromium.js';
+import { decodePng, type DecodedPng } from './png.js';
 
-export interface Pixels {
-  width: number;
-  height: number;
-  /** RGBA bytes, row-major. */
-  data: Uint8Array;
-}
+export type Pixels = DecodedPng;
 
 export interface DemoPage {
   page: Page;
@@ -34,24 +30,12 @@ export async function waitIdle(page: Page): Promise<void> {
   await page.waitForFunction(() => document.body.dataset.idle === 'true', null, { timeout: 60_000 });
 }
 
-/** Clicks "Download PNG" and decodes the file in the page, without colour management. */
+/** Clicks "Download PNG" and decodes the file. */
 export async function downloadPixels(page: Page): Promise<Pixels> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
-  const png = await readFile(await download.path());
-  const decoded = await page.evaluate(async (base64) => {
-    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }), {
-      colorSpaceConversion: 'none',
-      premultiplyAlpha: 'none',
-    });
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d')!;
-    context.drawImage(bitmap, 0, 0);
-    const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
-    return { width: bitmap.width, height: bitmap.height, data: Array.from(data) };
-  }, png.toString('base64'));
+  const pixels = decodePng(await readFile(await download.path()));
   await waitIdle(page);
-  return { ...decoded, data: Uint8Array.from(decoded.data) };
+  return pixels;
 }
 
 /** Pixels whose RGB differ by more than `tolerance` (in 1/255 steps) in some channel, and the largest difference. */

@@ -52,6 +52,7 @@ describe.skipIf(!chromiumAvailable())('demo page in Chromium', () => {
     outDir = await mkdtemp(join(tmpdir(), 'demo-build-'));
     await build({ configFile: join(ROOT, 'demo/vite.config.ts'), logLevel: 'warn', build: { outDir } });
     site = await serveStatic(outDir);
+    await mkdir(join(ROOT, 'test-results'), { recursive: true });
     browser = await launchChromium(true);
     identity = await render(IDENTITY_LINK, 'cpu');
   }, 120_000);
@@ -121,7 +122,6 @@ describe.skipIf(!chromiumAvailable())('demo page in Chromium', () => {
       expect(data.backend).toBe('webgpu');
       const size = await demo.page.locator('#output').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
       expect(size).toEqual([512, 341]);
-      await mkdir(join(ROOT, 'test-results'), { recursive: true });
       const png = await demo.page.screenshot({ path: join(ROOT, 'test-results/demo.png') });
       expect(png.subarray(1, 4).toString()).toBe('PNG');
       expect(demo.errors).toEqual([]);
