@@ -30,7 +30,11 @@ function fail(error: unknown): void {
   notice(`Error: ${message}`);
 }
 
-window.addEventListener('error', (event) => fail(event.error ?? event.message));
+window.addEventListener('error', (event) => {
+  // a ResizeObserver that resizes what it observes reports this benign notice as an error event
+  if (String(event.message).startsWith('ResizeObserver loop')) return;
+  fail(event.error ?? event.message);
+});
 window.addEventListener('unhandledrejection', (event) => fail(event.reason));
 
 const { state, problems } = parseState(location.search);
@@ -230,7 +234,8 @@ async function runFrames(): Promise<void> {
       await new Promise(requestAnimationFrame);
       const now = performance.now();
       if (state.animate && state.warp === 'ripple') {
-        phaseOffset = (phaseOffset + (now - lastTime) * 0.18) % 360;
+        // 180 degrees a second; a long pause (animation just switched on) does not jump
+        phaseOffset = (phaseOffset + Math.min(100, now - lastTime) * 0.18) % 360;
         pending = true;
       }
       lastTime = now;
