@@ -49,6 +49,14 @@ export function computeSourceIndexGrad(coord: number, size: number, padding: Pad
   return reflectCoordinatesGradSign(x, twiceLow, twiceHigh) * scale;
 }
 
+/**
+ * Chain rule for one grid coordinate: d loss / d source index times d source index / d grid value.
+ * A clipped or clamped coordinate gets exactly 0, even where the input holds non-finite values.
+ */
+export function chainGrad(sum: number, grad: number): number {
+  return grad === 0 ? 0 : sum * grad;
+}
+
 const A = -0.75;
 
 /** d/dx of PyTorch `cubic_convolution1` ((A + 2) x^3 - (A + 3) x^2 + 1), for |x| <= 1. */

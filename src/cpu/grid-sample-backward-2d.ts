@@ -3,7 +3,7 @@
 // exactly the adjoint of the forward; the sums themselves run in float64 and are rounded once.
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import { computeCoordinates, computeSourceIndex, cubicCoefficients, roundHalfEven, unnormalize } from './coordinates.js';
-import { computeSourceIndexGrad, cubicCoefficientsGrad, unnormalizeGrad } from './coordinates-grad.js';
+import { chainGrad, computeSourceIndexGrad, cubicCoefficientsGrad, unnormalizeGrad } from './coordinates-grad.js';
 
 const f = Math.fround;
 
@@ -79,8 +79,8 @@ const bilinear: Backward2d = ({ gradOutput, input, grid, gradInput, gradGrid }, 
         sumX += ((vNe - vNw) * s + (vSe - vSw) * n) * go;
         sumY += ((vSw - vNw) * e + (vSe - vNe) * w) * go;
       }
-      gradGrid[gi] = sumX * computeSourceIndexGrad(gx, W, paddingMode, alignCorners);
-      gradGrid[gi + 1] = sumY * computeSourceIndexGrad(gy, H, paddingMode, alignCorners);
+      gradGrid[gi] = chainGrad(sumX, computeSourceIndexGrad(gx, W, paddingMode, alignCorners));
+      gradGrid[gi + 1] = chainGrad(sumY, computeSourceIndexGrad(gy, H, paddingMode, alignCorners));
     }
   }
 };
@@ -160,8 +160,8 @@ const bicubic: Backward2d = ({ gradOutput, input, grid, gradInput, gradGrid }, g
           }
         }
       }
-      gradGrid[gi] = sumX * unnormalizeGrad(gx, W, alignCorners);
-      gradGrid[gi + 1] = sumY * unnormalizeGrad(gy, H, alignCorners);
+      gradGrid[gi] = chainGrad(sumX, unnormalizeGrad(gx, W, alignCorners));
+      gradGrid[gi + 1] = chainGrad(sumY, unnormalizeGrad(gy, H, alignCorners));
     }
   }
 };

@@ -3,7 +3,7 @@
 // (grid-sample-3d.ts); sums run in float64 and are rounded once.
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import { computeSourceIndex, roundHalfEven } from './coordinates.js';
-import { computeSourceIndexGrad } from './coordinates-grad.js';
+import { chainGrad, computeSourceIndexGrad } from './coordinates-grad.js';
 import type { BackwardBuffers } from './grid-sample-backward-2d.js';
 
 const f = Math.fround;
@@ -84,9 +84,9 @@ export function gridSampleBackward3d(
           sumZ += v * dwz[k];
         }
       }
-      gradGrid[gi] = sumX * computeSourceIndexGrad(gx, W, paddingMode, alignCorners);
-      gradGrid[gi + 1] = sumY * computeSourceIndexGrad(gy, H, paddingMode, alignCorners);
-      gradGrid[gi + 2] = sumZ * computeSourceIndexGrad(gz, D, paddingMode, alignCorners);
+      gradGrid[gi] = chainGrad(sumX, computeSourceIndexGrad(gx, W, paddingMode, alignCorners));
+      gradGrid[gi + 1] = chainGrad(sumY, computeSourceIndexGrad(gy, H, paddingMode, alignCorners));
+      gradGrid[gi + 2] = chainGrad(sumZ, computeSourceIndexGrad(gz, D, paddingMode, alignCorners));
     }
   }
 }
