@@ -7,3 +7,4 @@ export { gridSample, type Backend, type GridSampleCallOptions } from './grid-sam
 export { WebGPUUnavailableError, GPUExecutionError } from './errors.js';
 export { gridSampleBackwardCpu, type GridSampleGradients } from './cpu/grid-sample-backward.js';
 export { affineGridBackwardCpu } from './cpu/affine-grid-backward.js';
+export type { EncodeAffineGridBackwardArgs, EncodeGridSampleBackwardArgs } from './gpu/backward.js';
