@@ -1,27 +1,34 @@
 // Backward of affine_grid: d loss / d theta from d loss / d grid. The grid is base @ theta^T with base
 // (x, y[, z], 1), so grad_theta[n, r, k] = sum over points of grad_grid[n, point, r] * base[point, k].
-// One workgroup per batch item: each invocation sums a strided share of the points, then a tree
-// reduction in workgroup memory adds the shares in a fixed order, so results are deterministic.
+// Two passes, each summing in a fixed order, so results are deterministic run to run:
+//   affine_grid_backward_partial: one invocation per (batch item, chunk of CHUNK points)
+//   affine_grid_backward_total:   one invocation per batch item adds its chunks in order
+// (No workgroup memory: software renderers such as SwiftShader compile it slowly.)
 
 override SPATIAL_DIMS: u32 = 2u;
 override ALIGN_CORNERS: bool = false;
-const REDUCE_SIZE: u32 = 128u;
+override WORKGROUP_SIZE: u32 = 64u;
+const CHUNK: u32 = 256u;
 
 struct Params {
   n: u32,
   d: u32,
   h: u32,
   w: u32,
-  // workgroups per dispatch row (batches past 65535 fold into y)
-  groups_per_row: u32,
+  // chunks per batch item: max(1, ceil(d * h * w / CHUNK))
+  chunks: u32,
+  pad0: u32,
+  pad1: u32,
+  pad2: u32,
+  // invocations per row of a 2-D dispatch (index 8, as in the grid-sample kernels)
+  row_pitch: u32,
 }
 
 @group(0) @binding(0) var<storage, read> grad_grid: array<f32>;
-@group(0) @binding(1) var<storage, read_write> grad_theta: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
-
-// per invocation: the 3 x 4 sums [row r][x, y, z, 1] (2-D uses rows 0-1 and skips z)
-var<workgroup> shares: array<array<f32, 12>, REDUCE_SIZE>;
+// per (batch item, chunk): three rows of sums (x, y, z, 1) * grad, row r for output coordinate r
+@group(0) @binding(1) var<storage, read_write> partials: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> grad_theta: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
 
 // torch.linspace(-1, 1, steps)[i] scaled by (steps - 1) / steps unless ALIGN_CORNERS: the base grid of
 // affine_grid, the same steps as linspace_from_neg_one in affine-grid.wgsl
@@ -43,16 +50,21 @@ fn linspace_from_neg_one(i: u32, steps: u32) -> f32 {
   return (v * (n - 1.0)) / n;
 }
 
-@compute @workgroup_size(REDUCE_SIZE)
-fn affine_grid_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let batch = wid.x + wid.y * params.groups_per_row;
-  if (batch >= params.n) {
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn affine_grid_backward_partial(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let task = gid.x + gid.y * params.row_pitch;
+  if (task >= params.n * params.chunks) {
     return;
   }
+  let batch = task / params.chunks;
   let plane = params.h * params.w;
   let volume = params.d * plane;
-  var sums: array<f32, 12>;
-  for (var point = lid; point < volume; point += REDUCE_SIZE) {
+  let first = (task - batch * params.chunks) * CHUNK;
+  let last = min(first + CHUNK, volume);
+  var row0 = vec4<f32>(0.0);
+  var row1 = vec4<f32>(0.0);
+  var row2 = vec4<f32>(0.0);
+  for (var point = first; point < last; point++) {
     let z = point / plane;
     let y = (point - z * plane) / params.w;
     let x = point - z * plane - y * params.w;
@@ -62,31 +74,40 @@ fn affine_grid_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_in
       linspace_from_neg_one(z, params.d),
       1.0,
     );
-    for (var r = 0u; r < SPATIAL_DIMS; r++) {
-      let g = grad_grid[(batch * volume + point) * SPATIAL_DIMS + r];
-      for (var k = 0u; k < 4u; k++) {
-        sums[r * 4u + k] += g * base[k];
-      }
+    let at = (batch * volume + point) * SPATIAL_DIMS;
+    row0 += grad_grid[at] * base;
+    row1 += grad_grid[at + 1u] * base;
+    if (SPATIAL_DIMS == 3u) {
+      row2 += grad_grid[at + 2u] * base;
     }
   }
-  shares[lid] = sums;
-  workgroupBarrier();
-  for (var stride = REDUCE_SIZE / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      for (var k = 0u; k < 12u; k++) {
-        shares[lid][k] += shares[lid + stride][k];
-      }
-    }
-    workgroupBarrier();
+  partials[task * 3u] = row0;
+  partials[task * 3u + 1u] = row1;
+  partials[task * 3u + 2u] = row2;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn affine_grid_backward_total(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let batch = gid.x + gid.y * params.row_pitch;
+  if (batch >= params.n) {
+    return;
   }
-  if (lid == 0u) {
-    // theta row r is (x, y, 1) in 2-D and (x, y, z, 1) in 3-D
-    let cols = SPATIAL_DIMS + 1u;
-    for (var r = 0u; r < SPATIAL_DIMS; r++) {
-      for (var k = 0u; k < cols; k++) {
-        let column = select(k, 3u, k == SPATIAL_DIMS);
-        grad_theta[(batch * SPATIAL_DIMS + r) * cols + k] = shares[0][r * 4u + column];
-      }
+  var rows = array<vec4<f32>, 3>(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
+  for (var chunk = 0u; chunk < params.chunks; chunk++) {
+    let task = batch * params.chunks + chunk;
+    rows[0] += partials[task * 3u];
+    rows[1] += partials[task * 3u + 1u];
+    rows[2] += partials[task * 3u + 2u];
+  }
+  // theta row r is (x, y, 1) in 2-D and (x, y, z, 1) in 3-D
+  let cols = SPATIAL_DIMS + 1u;
+  for (var r = 0u; r < SPATIAL_DIMS; r++) {
+    let out = (batch * SPATIAL_DIMS + r) * cols;
+    grad_theta[out] = rows[r].x;
+    grad_theta[out + 1u] = rows[r].y;
+    if (SPATIAL_DIMS == 3u) {
+      grad_theta[out + 2u] = rows[r].z;
     }
+    grad_theta[out + SPATIAL_DIMS] = rows[r].w;
   }
 }

@@ -19,7 +19,7 @@ import type { BufferPool } from './buffer-pool.js';
 import { BufferUsage } from './flags.js';
 import { pipelineAsync, pipelineSync } from './pipelines.js';
 import type { Binding, SamplerInternals } from './sampler-internals.js';
-import { sampleParams, sampleVariant, type Variant } from './variants.js';
+import { sampleParams, sampleVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
 
 /** GPU buffers of a GPU-resident grid_sample backward; see {@link encodeGridSampleBackward}. */
 export interface EncodeGridSampleBackwardArgs {
@@ -170,30 +170,53 @@ export function encodeGridSampleBackward(
   ]);
 }
 
-function affineBackwardVariant(geo: AffineGeometry, alignCorners: boolean): Variant {
-  return { kernel: 'affine-grid-backward', constants: { SPATIAL_DIMS: geo.spatialDims, ALIGN_CORNERS: Number(alignCorners) } };
+// Points per invocation of affine_grid_backward_partial (CHUNK in affine-grid-backward.wgsl).
+const AFFINE_CHUNK = 256;
+const PARTIAL_BYTES = 3 * 16; // three vec4 rows per (batch item, chunk)
+
+// Scratch for the partial sums, one growing buffer per sampler. Every use writes it (first pass) before
+// reading it (second pass) in one command buffer, and the queue runs command buffers in order, so any
+// number of recorded calls can share it. An outgrown one stays alive (an encoder not yet submitted may
+// hold it) until the sampler is destroyed.
+const scratch = new WeakMap<BufferPool, GPUBuffer>();
+
+function scratchBuffer(s: SamplerInternals, bytes: number): GPUBuffer {
+  let buffer = scratch.get(s.pool);
+  if (!buffer || buffer.size < bytes) {
+    const size = Math.max(bytes, 2 * (buffer?.size ?? 0));
+    buffer = s.pool.acquire(size, BufferUsage.STORAGE, 'affine_grid backward partial sums');
+    scratch.set(s.pool, buffer);
+  }
+  return buffer;
+}
+
+function affineBackwardVariants(geo: AffineGeometry, alignCorners: boolean): [Variant, Variant] {
+  const constants = { SPATIAL_DIMS: geo.spatialDims, ALIGN_CORNERS: Number(alignCorners), WORKGROUP_SIZE };
+  return [
+    { kernel: 'affine-grid-backward-partial', constants },
+    { kernel: 'affine-grid-backward-total', constants },
+  ];
 }
 
 const thetaCount = (geo: AffineGeometry) => geo.n * geo.spatialDims * (geo.spatialDims + 1);
 
-/** One workgroup per batch item (affine-grid-backward.wgsl), folded into y past the dispatch limit. */
+/** The two passes of affine-grid-backward.wgsl: sums per chunk of points, then per batch item. */
 function recordAffineBackward(
   s: SamplerInternals,
   encoder: GPUCommandEncoder,
-  pipeline: GPUComputePipeline,
-  variant: Variant,
+  variants: [Variant, Variant],
+  pipelines: GPUComputePipeline[],
   geo: AffineGeometry,
   gradGrid: Binding,
   gradTheta: Binding,
 ): void {
-  const x = Math.min(geo.n, s.device.limits.maxComputeWorkgroupsPerDimension);
-  const y = Math.ceil(geo.n / x);
-  const uniform = s.uniformBuffer(new Uint32Array([geo.n, geo.d, geo.h, geo.w, x, 0, 0, 0]));
-  const pass = encoder.beginComputePass({ label: variant.kernel });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(0, s.bindGroup(variant, [gradGrid, gradTheta, [uniform, uniform.size]]));
-  pass.dispatchWorkgroups(x, y);
-  pass.end();
+  const chunks = Math.max(1, Math.ceil((geo.d * geo.h * geo.w) / AFFINE_CHUNK));
+  const partialBytes = geo.n * chunks * PARTIAL_BYTES;
+  const bindings: Binding[] = [gradGrid, [scratchBuffer(s, partialBytes), partialBytes], gradTheta];
+  // record() writes the row pitch into params[8], so each pass gets its own array
+  const params = () => new Uint32Array([geo.n, geo.d, geo.h, geo.w, chunks, 0, 0, 0, 0, 0, 0, 0]);
+  s.record(encoder, pipelines[0], variants[0], params(), geo.n * chunks, bindings);
+  s.record(encoder, pipelines[1], variants[1], params(), geo.n, bindings);
 }
 
 /** `GridSampler.affineGridBackward`: d loss / d theta from d loss / d grid, uploaded and read back. */
@@ -210,14 +233,15 @@ export async function affineGridBackward(
   const count = thetaCount(geo);
   const shape = [geo.n, geo.spatialDims, geo.spatialDims + 1];
   if (count === 0 || gradGrid.data.length === 0) return { data: new Float32Array(count), shape };
-  const variant = affineBackwardVariant(geo, alignCorners);
-  const pipeline = await pipelineAsync(s.device, variant.kernel, variant.constants);
+  const variants = affineBackwardVariants(geo, alignCorners);
+  const pipelines = await Promise.all(variants.map((v) => pipelineAsync(s.device, v.kernel, v.constants)));
   s.checkAlive();
   const gradGridBuffer = s.upload(gradGrid.data, 'affine_grid backward gradGrid');
   const gradTheta = s.pool.acquire(count * 4, STORAGE_OUT, 'affine_grid backward gradTheta');
   try {
     const data = await s.run(gradTheta, (encoder) => {
-      recordAffineBackward(s, encoder, pipeline, variant, geo, [gradGridBuffer, gradGrid.data.byteLength], [gradTheta, count * 4]);
+      const gradGridBinding: Binding = [gradGridBuffer, gradGrid.data.byteLength];
+      recordAffineBackward(s, encoder, variants, pipelines, geo, gradGridBinding, [gradTheta, count * 4]);
     });
     return { data, shape };
   } finally {
@@ -241,8 +265,8 @@ export function encodeAffineGridBackward(
   const gradGridBytes = s.checkBuffer('gradGrid', args.gradGrid, elementCount(geo.gridShape));
   const gradThetaBytes = s.checkBuffer('gradTheta', args.gradTheta, thetaCount(geo));
   if (gradThetaBytes === 0) return;
-  const variant = affineBackwardVariant(geo, alignCorners);
-  const pipeline = pipelineSync(s.device, variant.kernel, variant.constants);
+  const variants = affineBackwardVariants(geo, alignCorners);
+  const pipelines = variants.map((v) => pipelineSync(s.device, v.kernel, v.constants));
   const gradGrid = readBinding(s, args.gradGrid, gradGridBytes);
-  recordAffineBackward(s, encoder, pipeline, variant, geo, gradGrid, [args.gradTheta, gradThetaBytes]);
+  recordAffineBackward(s, encoder, variants, pipelines, geo, gradGrid, [args.gradTheta, gradThetaBytes]);
 }

@@ -16,7 +16,8 @@ export type KernelName =
   | 'affine-grid'
   | 'grid-sample-backward-2d'
   | 'grid-sample-backward-3d'
-  | 'affine-grid-backward';
+  | 'affine-grid-backward-partial'
+  | 'affine-grid-backward-total';
 export type OverrideConstants = Record<string, number>;
 
 interface Kernel {
@@ -53,10 +54,16 @@ const KERNELS: Record<KernelName, Kernel> = {
     entryPoint: 'grid_sample_3d_backward',
     bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
   },
-  'affine-grid-backward': {
+  // gradGrid in, per-chunk partial sums (scratch), gradTheta out: two entry points, one layout
+  'affine-grid-backward-partial': {
     code: affineGridBackwardWgsl,
-    entryPoint: 'affine_grid_backward',
-    bindings: ['read-only-storage', 'storage', 'uniform'],
+    entryPoint: 'affine_grid_backward_partial',
+    bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
+  },
+  'affine-grid-backward-total': {
+    code: affineGridBackwardWgsl,
+    entryPoint: 'affine_grid_backward_total',
+    bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
   },
 };
 
