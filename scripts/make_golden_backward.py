@@ -138,6 +138,16 @@ for align, padding in itertools.product([False, True], PADDINGS):
                       'theta': enc(theta), 'input': enc(inp), 'gradOutput': enc(grad_out),
                       'expectedGradTheta': enc(theta.grad), 'expectedGradInput': enc(inp.grad)})
 
+# 4. The README's backward example, as written there.
+theta = torch.tensor([[[0.9, -0.2, 0.1], [0.2, 0.9, -0.1]]], requires_grad=True)
+inp = torch.arange(16.).view(1, 1, 4, 4).requires_grad_()
+out = F.grid_sample(inp, F.affine_grid(theta, [1, 1, 3, 3], align_corners=False), align_corners=False)
+out.backward(torch.ones_like(out))
+cases.append({'op': 'spatial_transformer', 'name': 'README example',
+              'options': {'mode': 'bilinear', 'paddingMode': 'zeros', 'alignCorners': False},
+              'theta': enc(theta), 'input': enc(inp), 'gradOutput': enc(torch.ones_like(out)),
+              'expectedGradTheta': enc(theta.grad), 'expectedGradInput': enc(inp.grad)})
+
 
 def main():
     with open(OUT, 'w') as fh:

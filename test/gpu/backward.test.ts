@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { affineGridBackwardCpu, GridSampler, gridSampleBackwardCpu, type Tensor } from '../../src/index.js';
 import { expectTensorClose } from '../helpers/compare.js';
-import { gradientTolerance } from '../helpers/golden-backward.js';
+import { gradientTolerance, transformerCases } from '../helpers/golden-backward.js';
 import { createTestDevice, readBuffer, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
 
@@ -168,6 +168,15 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
     const wrongShape: Tensor = { data: new Float32Array(12), shape: [2, 3, 2, 1] };
     await expect(sampler.gridSampleBackward(wrongShape, input, grid)).rejects.toThrow(/gradOutput must have the shape of grid_sample\(input, grid\), \[2, 3, 4, 7\]/);
     await expect(sampler.affineGridBackward(wrongShape, [2, 1, 3, 3])).rejects.toThrow(/gradGrid must have the shape of affine_grid\(theta, size\), \[2, 3, 3, 2\]/);
+  });
+
+  it('runs the README backward example and matches PyTorch', async () => {
+    const { readmeBackwardExample } = await import('../helpers/readme-backward-example.js');
+    const golden = transformerCases.find((c) => c.name === 'README example');
+    if (!golden) throw new Error('the README example golden is missing: run scripts/make_golden.py');
+    const { gradTheta, gradInput } = await readmeBackwardExample(sampler);
+    expectTensorClose(gradTheta, golden.expectedGradTheta, gradientTolerance(golden.expectedGradTheta.data));
+    expectTensorClose(gradInput, golden.expectedGradInput, gradientTolerance(golden.expectedGradInput.data));
   });
 
   it('throws on use after destroy()', async () => {

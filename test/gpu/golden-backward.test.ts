@@ -35,7 +35,7 @@ describe.skipIf(!device)(`GridSampler backward on WebGPU against PyTorch ${backw
   // The whole spatial transformer on the caller's buffers in one command encoder: affine_grid,
   // (the forward is not needed for the gradients), grid_sample backward, affine_grid backward.
   it.each(transformerCases.map((c) => [c.name, c] as const))('encoded %s', async (_, c) => {
-    const size = c.input.shape;
+    const size = c.gradOutput.shape; // the output size given to affine_grid
     const dims = size.length - 2;
     const gridShape = [size[0], ...size.slice(2), dims];
     const gridCount = gridShape.reduce((a, b) => a * b, 1);
@@ -52,7 +52,7 @@ describe.skipIf(!device)(`GridSampler backward on WebGPU against PyTorch ${backw
     sampler.encodeAffineGrid(encoder, { theta, size, output: grid }, align);
     sampler.encodeGridSampleBackward(
       encoder,
-      { gradOutput, input, inputShape: size, grid, gridShape, gradInput, gradGrid },
+      { gradOutput, input, inputShape: c.input.shape, grid, gridShape, gradInput, gradGrid },
       c.options,
     );
     sampler.encodeAffineGridBackward(encoder, { gradGrid, size, gradTheta }, align);
@@ -60,7 +60,7 @@ describe.skipIf(!device)(`GridSampler backward on WebGPU against PyTorch ${backw
     const thetaData = await readBuffer(gpu, gradTheta, c.theta.data.length);
     const inputData = await readBuffer(gpu, gradInput, c.input.data.length);
     expectTensorClose({ data: thetaData, shape: c.theta.shape }, c.expectedGradTheta, gradientTolerance(c.expectedGradTheta.data));
-    expectTensorClose({ data: inputData, shape: size }, c.expectedGradInput, gradientTolerance(c.expectedGradInput.data));
+    expectTensorClose({ data: inputData, shape: c.input.shape }, c.expectedGradInput, gradientTolerance(c.expectedGradInput.data));
     for (const b of [theta, input, gradOutput, grid, gradGrid, gradInput, gradTheta]) b.destroy();
   });
 });
