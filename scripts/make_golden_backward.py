@@ -5,9 +5,10 @@ Run with Debian's PyTorch:  /usr/bin/python3 scripts/make_golden_backward.py  (m
 It draws from its own random streams, so the forward goldens (golden.json) do not change.
 Tensors are stored as base64 of little-endian float32, as in golden.json.
 
-Nearest ties: PyTorch 1.13's backward kernels round half away from zero (std::round) where the forward
-and later versions round half to even, so no nearest golden here has a grid point near a tie: every
-point whose pick changes when any of its coordinates moves by 1e-3 is redrawn (avoid_nearest_ties).
+Nearest ties: PyTorch 1.13's 3-D kernels, backward included, round half away from zero where the 2-D
+kernels and PyTorch >= 2.1 round half to even, so no nearest golden here has a grid point near a tie:
+every point whose pick changes when any of its coordinates moves by 1e-3 is redrawn
+(avoid_nearest_ties). Ties themselves are covered by the forward goldens.
 """
 import base64
 import itertools

@@ -55,6 +55,17 @@ describe('grid gradient', () => {
     expect(gradInput).toEqual([0, 2, 0, 1]);
   });
 
+  it('nearest ties go where the forward picked: half to even, in 2-D and 3-D', () => {
+    // g = -0.5 -> x = 0.5 -> pixel 0; g = 0.5 -> x = 2.5 -> pixel 2 (PyTorch 1.13's 2-D backward agrees;
+    // its 3-D kernels round half away from zero, fixed in PyTorch 2.1)
+    expect(backward(points(-0.5, 0.5), { mode: 'nearest' }).gradInput).toEqual([1, 0, 1, 0]);
+    const volume: Tensor = { data: new Float32Array(4), shape: [1, 1, 1, 1, 4] };
+    const grid3d: Tensor = { data: new Float32Array([-0.5, 0, 0, 0.5, 0, 0]), shape: [1, 1, 1, 2, 3] };
+    const gradOutput: Tensor = { data: new Float32Array([1, 1]), shape: [1, 1, 1, 1, 2] };
+    const { gradInput } = gridSampleBackwardCpu(gradOutput, volume, grid3d, { mode: 'nearest' });
+    expect([...gradInput.data]).toEqual([1, 0, 1, 0]);
+  });
+
   it('bicubic: comes from the cubic weights, not scaled by the tap padding', () => {
     // g = -1 -> x = -0.5, t = 0.5, taps -2..1 clip to pixels 0, 0, 0, 1 (border). d weights / d t at 0.5:
     // (0.1875, -1.3125, 1.3125, -0.1875); only tap 1 holds a non-zero value: -0.1875 * 10 * 2 = -3.75.
