@@ -91,23 +91,30 @@ export class AffineRegistration {
     this.device.queue.writeBuffer(this.buffers.params, 0, params.buffer);
 
     const module = this.device.createShaderModule({ label: 'registration kernels', code: registerWgsl });
-    const kinds: GPUBufferBindingType[] = ['read-only-storage', 'read-only-storage', 'storage', 'storage', 'read-only-storage', 'storage', 'storage', 'uniform'];
+    // warped, target, gradOutput, partials, gradTheta, theta, state, params (register.wgsl)
+    const kinds: GPUBufferBindingType[] = [
+      ...(['read-only-storage', 'read-only-storage', 'storage', 'storage'] as const),
+      ...(['read-only-storage', 'storage', 'storage', 'uniform'] as const),
+    ];
     const layout = this.device.createBindGroupLayout({
       label: 'registration layout',
       entries: kinds.map((type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } })),
     });
     const pipelineLayout = this.device.createPipelineLayout({ label: 'registration', bindGroupLayouts: [layout] });
     const pipeline = (entryPoint: string) =>
-      this.device.createComputePipeline({ label: `registration ${entryPoint}`, layout: pipelineLayout, compute: { module, entryPoint } });
+      this.device.createComputePipeline({
+        label: `registration ${entryPoint}`,
+        layout: pipelineLayout,
+        compute: { module, entryPoint },
+      });
     this.pipelines = { loss: pipeline('mean_squared_error'), adam: pipeline('adam_step') };
     const b = this.buffers;
     this.bindGroup = this.device.createBindGroup({
       label: 'registration bind group',
       layout,
-      entries: [b.warped, b.target, b.gradOutput, b.partials, b.gradTheta, b.theta, b.state, b.params].map((buf, binding) => ({
-        binding,
-        resource: { buffer: buf },
-      })),
+      entries: [b.warped, b.target, b.gradOutput, b.partials, b.gradTheta, b.theta, b.state, b.params].map(
+        (buffer, binding) => ({ binding, resource: { buffer } }),
+      ),
     });
   }
 
@@ -129,7 +136,8 @@ export class AffineRegistration {
     const encoder = this.device.createCommandEncoder({ label: 'registration steps' });
     for (let i = 0; i < steps; i++) {
       sampler.encodeAffineGrid(encoder, { theta: b.theta, size, output: b.grid }, align);
-      sampler.encodeGridSample(encoder, { input: b.image, inputShape: size, grid: b.grid, gridShape, output: b.warped }, options);
+      const sample = { input: b.image, inputShape: size, grid: b.grid, gridShape };
+      sampler.encodeGridSample(encoder, { ...sample, output: b.warped }, options);
       this.dispatch(encoder, this.pipelines.loss, Math.ceil(this.chunks / 64));
       sampler.encodeGridSampleBackward(
         encoder,

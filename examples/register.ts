@@ -31,11 +31,13 @@ const started = performance.now();
 for (let round = 0; round < 6; round++) {
   const progress = await registration.run(50);
   theta = progress.theta;
-  console.log(`step ${String(progress.steps).padStart(3)}  loss ${progress.losses.at(-1)?.toExponential(3)}  theta ${format(theta)}`);
+  const loss = progress.losses.at(-1)?.toExponential(3);
+  console.log(`step ${String(progress.steps).padStart(3)}  loss ${loss}  theta ${format(theta)}`);
 }
 const error = Math.max(...theta.map((v, i) => Math.abs(v - trueTheta[i])));
 console.log(`\ntrue theta      ${format(trueTheta)}\nrecovered theta ${format(theta)}`);
-console.log(`max |error| ${error.toExponential(2)} after 300 steps in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+const seconds = ((performance.now() - started) / 1000).toFixed(2);
+console.log(`max |error| ${error.toExponential(2)} after 300 steps in ${seconds} s`);
 registration.destroy();
 sampler.destroy();
 device.destroy();

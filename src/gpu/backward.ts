@@ -56,7 +56,10 @@ const placeholders = new WeakMap<BufferPool, { read: Binding; write: Binding }>(
 function placeholder(s: SamplerInternals, access: 'read' | 'write'): Binding {
   let pair = placeholders.get(s.pool);
   if (!pair) {
-    const make = (label: string): Binding => [s.pool.acquire(PLACEHOLDER_BYTES, BufferUsage.STORAGE, label), PLACEHOLDER_BYTES];
+    const make = (label: string): Binding => [
+      s.pool.acquire(PLACEHOLDER_BYTES, BufferUsage.STORAGE, label),
+      PLACEHOLDER_BYTES,
+    ];
     pair = { read: make('unused read-only binding'), write: make('unused writable binding') };
     placeholders.set(s.pool, pair);
   }
@@ -69,7 +72,11 @@ const readBinding = (s: SamplerInternals, buffer: GPUBuffer, bytes: number): Bin
 function sampleBackwardVariant(geo: SampleGeometry, opts: ResolvedOptions, gradInput: boolean, gradGrid: boolean): Variant {
   return {
     kernel: geo.spatialDims === 2 ? 'grid-sample-backward-2d' : 'grid-sample-backward-3d',
-    constants: { ...sampleVariant(geo.spatialDims, opts).constants, GRAD_INPUT: Number(gradInput), GRAD_GRID: Number(gradGrid) },
+    constants: {
+      ...sampleVariant(geo.spatialDims, opts).constants,
+      GRAD_INPUT: Number(gradInput),
+      GRAD_GRID: Number(gradGrid),
+    },
   };
 }
 
@@ -141,7 +148,9 @@ export function encodeGridSampleBackward(
   const geo = sampleGeometry(args.inputShape, args.gridShape);
   const opts = resolveOptions(options, geo.spatialDims);
   if (!args.gradInput && !args.gradGrid) {
-    throw new TypeError('encodeGridSampleBackward: give gradInput, gradGrid or both (the buffers that receive the gradients)');
+    throw new TypeError(
+      'encodeGridSampleBackward: give gradInput, gradGrid or both (the buffers that receive the gradients)',
+    );
   }
   const outputCount = elementCount(geo.outputShape);
   const inputCount = elementCount(args.inputShape);
