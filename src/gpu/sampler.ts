@@ -182,12 +182,21 @@ export class GridSampler {
    * autograd computes them (see `gridSampleBackwardCpu`). gradInput is an atomic scatter whose last
    * bits can vary from run to run; gradGrid is deterministic.
    */
-  gridSampleBackward(gradOutput: Tensor, input: Tensor, grid: Tensor, options?: GridSampleOptions): Promise<GridSampleGradients> {
+  gridSampleBackward(
+    gradOutput: Tensor,
+    input: Tensor,
+    grid: Tensor,
+    options?: GridSampleOptions,
+  ): Promise<GridSampleGradients> {
     return backward.gridSampleBackward(this.internals, gradOutput, input, grid, options);
   }
 
   /** Records grid_sample's backward into `encoder` on your buffers; leave out gradInput or gradGrid to skip it. */
-  encodeGridSampleBackward(encoder: GPUCommandEncoder, args: backward.EncodeGridSampleBackwardArgs, options?: GridSampleOptions): void {
+  encodeGridSampleBackward(
+    encoder: GPUCommandEncoder,
+    args: backward.EncodeGridSampleBackwardArgs,
+    options?: GridSampleOptions,
+  ): void {
     backward.encodeGridSampleBackward(this.internals, encoder, args, options);
   }
 
@@ -197,7 +206,11 @@ export class GridSampler {
   }
 
   /** Records affine_grid's backward into `encoder`, so a spatial transformer trains without leaving the GPU. */
-  encodeAffineGridBackward(encoder: GPUCommandEncoder, args: backward.EncodeAffineGridBackwardArgs, options?: AffineGridOptions): void {
+  encodeAffineGridBackward(
+    encoder: GPUCommandEncoder,
+    args: backward.EncodeAffineGridBackwardArgs,
+    options?: AffineGridOptions,
+  ): void {
     backward.encodeAffineGridBackward(this.internals, encoder, args, options);
   }
 
