@@ -5,3 +5,6 @@ export { affineGridCpu } from './cpu/affine-grid.js';
 export { GridSampler, type EncodeAffineGridArgs, type EncodeGridSampleArgs } from './gpu/sampler.js';
 export { gridSample, type Backend, type GridSampleCallOptions } from './grid-sample.js';
 export { WebGPUUnavailableError, GPUExecutionError } from './errors.js';
+export { gridSampleBackwardCpu, type GridSampleGradients } from './cpu/grid-sample-backward.js';
+export { affineGridBackwardCpu } from './cpu/affine-grid-backward.js';
+export type { EncodeAffineGridBackwardArgs, EncodeGridSampleBackwardArgs } from './gpu/backward.js';

@@ -1,12 +1,23 @@
 // Compute pipelines, compiled once per (device, kernel, override constants) and shared by every
 // sampler on that device. Shapes travel in uniforms, so a new shape never recompiles.
 import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
+import affineGridBackwardWgsl from '../../shaders/affine-grid-backward.wgsl?raw';
 import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
+import coordinatesGradWgsl from '../../shaders/coordinates-grad.wgsl?raw';
 import gridSample2dWgsl from '../../shaders/grid-sample-2d.wgsl?raw';
 import gridSample3dWgsl from '../../shaders/grid-sample-3d.wgsl?raw';
+import gridSampleBackward2dWgsl from '../../shaders/grid-sample-backward-2d.wgsl?raw';
+import gridSampleBackward3dWgsl from '../../shaders/grid-sample-backward-3d.wgsl?raw';
 import { ShaderStageCompute } from './flags.js';
 
-export type KernelName = 'grid-sample-2d' | 'grid-sample-3d' | 'affine-grid';
+export type KernelName =
+  | 'grid-sample-2d'
+  | 'grid-sample-3d'
+  | 'affine-grid'
+  | 'grid-sample-backward-2d'
+  | 'grid-sample-backward-3d'
+  | 'affine-grid-backward-partial'
+  | 'affine-grid-backward-total';
 export type OverrideConstants = Record<string, number>;
 
 interface Kernel {
@@ -31,6 +42,28 @@ const KERNELS: Record<KernelName, Kernel> = {
     code: affineGridWgsl,
     entryPoint: 'affine_grid',
     bindings: ['read-only-storage', 'storage', 'uniform'],
+  },
+  // gradOutput, input, grid in; gradInput (atomic scatter), gradGrid out
+  'grid-sample-backward-2d': {
+    code: `${gridSampleBackward2dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_2d_backward',
+    bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
+  },
+  'grid-sample-backward-3d': {
+    code: `${gridSampleBackward3dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_3d_backward',
+    bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
+  },
+  // gradGrid in, per-chunk partial sums (scratch), gradTheta out: two entry points, one layout
+  'affine-grid-backward-partial': {
+    code: affineGridBackwardWgsl,
+    entryPoint: 'affine_grid_backward_partial',
+    bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
+  },
+  'affine-grid-backward-total': {
+    code: affineGridBackwardWgsl,
+    entryPoint: 'affine_grid_backward_total',
+    bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
   },
 };
 

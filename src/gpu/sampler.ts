@@ -17,6 +17,9 @@ import { dispatchSize } from './dispatch.js';
 import { LruMap } from './lru.js';
 import { bindGroupLayout, compiledPipelineCount, pipelineAsync, pipelineSync } from './pipelines.js';
 import { affineParams, affineVariant, sampleParams, sampleVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
+import * as backward from './backward.js';
+import type { SamplerInternals } from './sampler-internals.js';
+import type { GridSampleGradients } from '../cpu/grid-sample-backward.js';
 
 /** GPU buffers of a GPU-resident grid_sample; see {@link GridSampler.encodeGridSample}. */
 export interface EncodeGridSampleArgs {
@@ -174,6 +177,43 @@ export class GridSampler {
     ]);
   }
 
+  /**
+   * Backward of grid_sample: d loss / d input and d loss / d grid from d loss / d output, as PyTorch
+   * autograd computes them (see `gridSampleBackwardCpu`). gradInput is an atomic scatter whose last
+   * bits can vary from run to run; gradGrid is deterministic.
+   */
+  gridSampleBackward(
+    gradOutput: Tensor,
+    input: Tensor,
+    grid: Tensor,
+    options?: GridSampleOptions,
+  ): Promise<GridSampleGradients> {
+    return backward.gridSampleBackward(this.internals, gradOutput, input, grid, options);
+  }
+
+  /** Records grid_sample's backward into `encoder` on your buffers; leave out gradInput or gradGrid to skip it. */
+  encodeGridSampleBackward(
+    encoder: GPUCommandEncoder,
+    args: backward.EncodeGridSampleBackwardArgs,
+    options?: GridSampleOptions,
+  ): void {
+    backward.encodeGridSampleBackward(this.internals, encoder, args, options);
+  }
+
+  /** Backward of affine_grid: d loss / d theta ([N, 2, 3] or [N, 3, 4]) from d loss / d grid. Deterministic. */
+  affineGridBackward(gradGrid: Tensor, size: readonly number[], options?: AffineGridOptions): Promise<Tensor> {
+    return backward.affineGridBackward(this.internals, gradGrid, size, options);
+  }
+
+  /** Records affine_grid's backward into `encoder`, so a spatial transformer trains without leaving the GPU. */
+  encodeAffineGridBackward(
+    encoder: GPUCommandEncoder,
+    args: backward.EncodeAffineGridBackwardArgs,
+    options?: AffineGridOptions,
+  ): void {
+    backward.encodeAffineGridBackward(this.internals, encoder, args, options);
+  }
+
   /** Resource counters, for leak checks: buffers held by the pool and pipelines compiled on this device. */
   get stats(): { liveBuffers: number; pipelinesCompiled: number } {
     return { liveBuffers: this.pool.liveBuffers, pipelinesCompiled: compiledPipelineCount(this.device) };
@@ -300,5 +340,20 @@ export class GridSampler {
       this.bufferIds.set(buffer, id);
     }
     return id;
+  }
+
+  // Lends the private helpers above to src/gpu/backward.ts, which keeps the backward out of this file.
+  private get internals(): SamplerInternals {
+    return {
+      device: this.device,
+      pool: this.pool,
+      checkAlive: () => this.checkAlive(),
+      checkBuffer: (name, buffer, elements) => this.checkBuffer(name, buffer, elements),
+      upload: (data, label) => this.upload(data, label),
+      run: (output, encode) => this.run(output, encode),
+      record: (...args) => this.record(...args),
+      uniformBuffer: (params) => this.uniformBuffer(params),
+      bindGroup: (variant, bindings) => this.bindGroup(variant, bindings),
+    };
   }
 }
