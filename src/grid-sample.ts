@@ -27,7 +27,12 @@ async function samplerFor(device: GPUDevice | undefined): Promise<GridSampler> {
     }
     return sampler;
   }
-  defaultSampler ??= GridSampler.create();
+  // The default sampler owns its device, so it replaces the device itself if it is lost. Only a
+  // missing WebGPU is remembered; any other failure to create it is retried on the next call.
+  defaultSampler ??= GridSampler.create().catch((error: unknown) => {
+    if (!(error instanceof WebGPUUnavailableError)) defaultSampler = undefined;
+    throw error;
+  });
   return defaultSampler;
 }
 
@@ -39,6 +44,9 @@ async function samplerFor(device: GPUDevice | undefined): Promise<GridSampler> {
  * const onCpu = await gridSample(input, grid, { backend: 'cpu' });
  */
 export async function gridSample(input: Tensor, grid: Tensor, options: GridSampleCallOptions = {}): Promise<Tensor> {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`gridSample: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
   const { backend = 'auto', device, ...sampleOptions } = options ?? {};
   if (!BACKENDS.includes(backend)) {
     throw new TypeError(`gridSample: backend must be one of 'auto', 'webgpu', 'cpu', got ${JSON.stringify(backend)}`);

@@ -2,6 +2,11 @@
 export type { AffineGridOptions, GridSampleOptions, Mode, PaddingMode, Tensor } from './types.js';
 export { gridSampleCpu } from './cpu/grid-sample.js';
 export { affineGridCpu } from './cpu/affine-grid.js';
-export { GridSampler, type EncodeAffineGridArgs, type EncodeGridSampleArgs } from './gpu/sampler.js';
+export {
+  GridSampler,
+  type EncodeAffineGridArgs,
+  type EncodeGridSampleArgs,
+  type GridSamplerOptions,
+} from './gpu/sampler.js';
 export { gridSample, type Backend, type GridSampleCallOptions } from './grid-sample.js';
-export { WebGPUUnavailableError, GPUExecutionError } from './errors.js';
+export { WebGPUUnavailableError, GPUExecutionError, DeviceLostError } from './errors.js';
