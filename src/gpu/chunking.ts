@@ -57,7 +57,7 @@ function tooLarge(op: string, what: string, elements: number, limit: ChunkLimit)
   return new RangeError(
     `${op}: ${what} is ${elements * 4} bytes (${elements} float32 values), more than ${limit.name} = ${limit.bytes} bytes, ` +
       'and cannot be split further to fit one storage buffer binding; use a smaller tensor, or a device with larger ' +
-      'limits (GridSampler.create() without a device requests the adapter’s largest)',
+      "limits (GridSampler.create() without a device requests the adapter's largest)",
   );
 }
 
