@@ -14,7 +14,7 @@ export class BufferPool {
   constructor(
     private readonly device: GPUDevice,
     private readonly sparesPerKey = 4,
-    private readonly maxSpares = 32,
+    private readonly maxSpares = 128,
     private readonly maxSpareBytes = 256 * 2 ** 20,
   ) {}
 

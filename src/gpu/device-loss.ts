@@ -35,6 +35,11 @@ export class DeviceWatch {
     this.waiting.clear();
   }
 
+  /** Guarded promises not settled yet (zero between calls: settled calls leave nothing behind). */
+  get pending(): number {
+    return this.waiting.size;
+  }
+
   throwIfFailed(): void {
     if (this.failure) throw this.failure;
   }
