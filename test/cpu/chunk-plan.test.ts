@@ -81,7 +81,8 @@ describe('chunk planning', () => {
       const input = randomTensor([...inShape], 1);
       const grid = randomTensor([...gridShape], 2, -1.2, 1.2);
       const { out, pieces } = gridSampleInPieces(input, grid, limit);
-      const kinds = new Set(pieces.map((p) => (p.rows < gridShape.slice(1, -2).reduce((a, b) => a * b, 1) ? 'rows' : p.channels < inShape[1] ? 'channels' : 'batch')));
+      const rows = gridShape.slice(1, -2).reduce((a: number, b: number) => a * b, 1);
+      const kinds = new Set(pieces.map((p) => (p.rows < rows ? 'rows' : p.channels < inShape[1] ? 'channels' : 'batch')));
       expect([...kinds], JSON.stringify(inShape)).toEqual([kind]);
       expect(pieces.length).toBeGreaterThan(1);
       expect(out).toEqual(gridSampleCpu(input, grid).data);
