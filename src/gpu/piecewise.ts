@@ -1,7 +1,7 @@
 // Runs a planned grid_sample or affine_grid piece by piece (see chunking.ts). The Tensor API uploads
 // each piece's slices into pooled buffers and reads its output back; encode* copies slices of the
 // caller's buffers through scratch buffers, all recorded into the caller's encoder in order.
-import { type AffineGeometry, elementCount, type SampleGeometry } from '../options.js';
+import { type AffineGeometry, allocateOutput, elementCount, type SampleGeometry } from '../options.js';
 import type { Tensor } from '../types.js';
 import type { BufferLease } from './buffer-pool.js';
 import {
@@ -50,6 +50,11 @@ const STORAGE_OUT = BufferUsage.STORAGE | BufferUsage.COPY_SRC;
 
 function upload(device: GPUDevice, lease: BufferLease, data: Float32Array, range: ElementRange, label: string): GPUBuffer {
   const buffer = lease.acquire(range.length * 4, STORAGE_IN, label);
+  if (!(data.buffer instanceof ArrayBuffer)) {
+    // a SharedArrayBuffer view: not every writeBuffer takes one (Dawn's does not), so copy the slice
+    device.queue.writeBuffer(buffer, 0, data.slice(range.start, range.start + range.length));
+    return buffer;
+  }
   device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset + range.start * 4, range.length * 4);
   return buffer;
 }
@@ -66,7 +71,7 @@ export async function sampleInPieces(
   job: Job<SampleGeometry, SamplePiece>,
 ): Promise<Float32Array> {
   const { geo, pieces, pipeline, variant } = job;
-  const output = pieces.length > 1 ? new Float32Array(elementCount(geo.outputShape)) : undefined;
+  const output = pieces.length > 1 ? allocateOutput('grid_sample', geo.outputShape) : undefined;
   let inputBuffer: GPUBuffer | undefined;
   let inputStart = -1;
   for (const piece of pieces) {
@@ -108,7 +113,7 @@ export async function affineInPieces(
   job: Job<AffineGeometry, AffinePiece>,
 ): Promise<Float32Array> {
   const { geo, pieces } = job;
-  const output = pieces.length > 1 ? new Float32Array(elementCount(geo.gridShape)) : undefined;
+  const output = pieces.length > 1 ? allocateOutput('affine_grid', geo.gridShape) : undefined;
   for (const piece of pieces) {
     const thetaSlice = thetaRange(geo, piece);
     const outSlice = affineOutputRange(geo, piece);

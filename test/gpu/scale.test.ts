@@ -105,6 +105,16 @@ describe.skipIf(!device)('splitting with maxChunkBytes', async () => {
     for (const b of [inputBuffer, gridBuffer, outputBuffer]) b.destroy();
   });
 
+  it('refuses an output no Float32Array can hold before any GPU work', async () => {
+    const sampler = await samplerWith(2 ** 26);
+    const input = { data: new Float32Array(2 ** 20), shape: [1, 2 ** 20, 1, 1] };
+    const grid = { data: new Float32Array(2 ** 14), shape: [1, 2 ** 13, 1, 2] };
+    await expect(sampler.gridSample(input, grid)).rejects.toThrow(
+      /^grid_sample: the output \[1, 1048576, 8192, 1\] has 8589934592 float32 values, more than this JavaScript engine could allocate/,
+    );
+    expect(sampler.stats.liveBuffers).toBe(0);
+  });
+
   it('encodeGridSample asks for COPY_SRC / COPY_DST on buffers it must read or write in pieces', async () => {
     const sampler = await samplerWith(64);
     const input = storageBuffer(gpu, new Float32Array(2 * 3 * 2 * 2)); // STORAGE | COPY_DST | COPY_SRC
