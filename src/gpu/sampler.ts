@@ -8,25 +8,29 @@ import {
   sampleGeometry,
 } from '../options.js';
 import type { AffineGridOptions, GridSampleOptions, Tensor } from '../types.js';
-import { BufferLease, BufferPool } from './buffer-pool.js';
 import { type ChunkLimit, chunkLimit, planAffineGrid, planGridSample } from './chunking.js';
-import { DeviceWatch } from './device-loss.js';
 import { requestDevice } from './device.js';
+import {
+  compilePipeline,
+  createDeviceState,
+  type DeviceState,
+  leased,
+  readBack,
+  releaseDeviceState,
+  scratchBuffer,
+} from './device-state.js';
 import { dispatchSize } from './dispatch.js';
-import { withErrorScopes } from './error-scopes.js';
-import { BufferUsage, MapModeRead } from './flags.js';
+import { BufferUsage } from './flags.js';
 import { checkBuffer, checkEncodeArgs, checkSamplerOptions, type GridSamplerOptions } from './gpu-args.js';
-import { LruMap } from './lru.js';
 import {
   affineInPieces,
   type Binding,
   encodeAffineInPieces,
   encodeSampleInPieces,
   type PieceHost,
-  type ScratchRole,
   sampleInPieces,
 } from './piecewise.js';
-import { bindGroupLayout, compiledPipelineCount, pipelineAsync, pipelineSync } from './pipelines.js';
+import { bindGroupLayout, compiledPipelineCount, pipelineSync } from './pipelines.js';
 import { affineVariant, sampleVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
 
 export type { GridSamplerOptions };
@@ -45,20 +49,6 @@ export interface EncodeAffineGridArgs {
   theta: GPUBuffer;
   size: readonly number[];
   output: GPUBuffer;
-}
-
-const READBACK = BufferUsage.MAP_READ | BufferUsage.COPY_DST;
-const SCRATCH = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
-
-/** Everything tied to one device; replaced as a whole when a lost device the sampler owns is recreated. */
-interface DeviceState {
-  device: GPUDevice;
-  watch: DeviceWatch;
-  pool: BufferPool;
-  // Uniform buffers are immutable and keyed by content, so any number of encodes may be in flight.
-  uniforms: LruMap<string, GPUBuffer>;
-  bindGroups: LruMap<string, GPUBindGroup>;
-  scratch: Map<ScratchRole, GPUBuffer>;
 }
 
 const destroyedError = () =>
@@ -86,7 +76,7 @@ export class GridSampler {
     private readonly ownsDevice: boolean,
     private readonly maxChunkBytes: number | undefined,
   ) {
-    this.state = this.attach(device);
+    this.state = createDeviceState(device, this.ownsDevice);
   }
 
   /**
@@ -116,8 +106,8 @@ export class GridSampler {
     const state = await this.ready();
     const pieces = planGridSample(geo, this.limit(state));
     const variant = sampleVariant(geo.spatialDims, opts);
-    const pipeline = await this.pipeline(state, variant, 'grid_sample');
-    const data = await this.leased(state, (lease) =>
+    const pipeline = await compilePipeline(state, variant, 'grid_sample');
+    const data = await leased(state, (lease) =>
       sampleInPieces(this.host(state), lease, input, grid, { geo, pieces, pipeline, variant }),
     );
     return { data, shape: geo.outputShape };
@@ -133,8 +123,8 @@ export class GridSampler {
     const state = await this.ready();
     const pieces = planAffineGrid(geo, this.limit(state));
     const variant = affineVariant(geo.spatialDims, alignCorners);
-    const pipeline = await this.pipeline(state, variant, 'affine_grid');
-    const data = await this.leased(state, (lease) =>
+    const pipeline = await compilePipeline(state, variant, 'affine_grid');
+    const data = await leased(state, (lease) =>
       affineInPieces(this.host(state), lease, theta, { geo, pieces, pipeline, variant }),
     );
     return { data, shape: geo.gridShape };
@@ -199,26 +189,8 @@ export class GridSampler {
     if (this.destroyed) return;
     this.destroyed = true;
     this.state.watch.fail(destroyedError());
-    this.release(this.state);
+    releaseDeviceState(this.state);
     if (this.ownsDevice) this.state.device.destroy();
-  }
-
-  private attach(device: GPUDevice): DeviceState {
-    return {
-      device,
-      watch: new DeviceWatch(device, this.ownsDevice),
-      pool: new BufferPool(device),
-      uniforms: new LruMap(256, (buffer) => buffer.destroy()),
-      bindGroups: new LruMap(256),
-      scratch: new Map(),
-    };
-  }
-
-  private release(state: DeviceState): void {
-    state.pool.destroy();
-    state.uniforms.clear();
-    state.bindGroups.clear();
-    state.scratch.clear();
   }
 
   private checkAlive(): void {
@@ -251,80 +223,21 @@ export class GridSampler {
       device.destroy();
       return;
     }
-    this.release(this.state);
-    this.state = this.attach(device);
+    releaseDeviceState(this.state);
+    this.state = createDeviceState(device, this.ownsDevice);
   }
 
   private limit(state: DeviceState): ChunkLimit {
     return chunkLimit(state.device.limits, this.maxChunkBytes);
   }
 
-  private async pipeline(state: DeviceState, variant: Variant, op: string): Promise<GPUComputePipeline> {
-    const what = `${op}: compiling the ${variant.kernel} pipeline (${JSON.stringify(variant.constants)})`;
-    const { value, errors } = withErrorScopes(state.device, what, () =>
-      pipelineAsync(state.device, variant.kernel, variant.constants),
-    );
-    const compiled = value.catch(async (error: unknown) => {
-      throw await state.watch.explain(error, what);
-    });
-    const [pipeline] = await state.watch.guard(Promise.all([compiled, errors]));
-    return pipeline;
-  }
-
-  private async leased<T>(state: DeviceState, work: (lease: BufferLease) => Promise<T>): Promise<T> {
-    const lease = new BufferLease(state.pool);
-    let failed = true;
-    try {
-      const result = await work(lease);
-      failed = false;
-      return result;
-    } finally {
-      lease.end(failed);
-    }
-  }
-
   private host(state: DeviceState): PieceHost {
     return {
       device: state.device,
       record: (...args) => this.record(...args),
-      readBack: (what, lease, encode) => this.readBack(state, what, lease, encode),
-      scratch: (role) => {
-        let buffer = state.scratch.get(role);
-        if (!buffer) {
-          buffer = state.pool.acquire(this.limit(state).bytes, SCRATCH, `${role} scratch`);
-          state.scratch.set(role, buffer);
-        }
-        return buffer;
-      },
+      readBack: (what, lease, encode) => readBack(state, what, lease, encode),
+      scratch: (role) => scratchBuffer(state, role, this.limit(state).bytes),
     };
-  }
-
-  /** Encodes in error scopes, submits, and reads back the buffer `encode` returns; GPU errors throw. */
-  private async readBack(
-    state: DeviceState,
-    what: string,
-    lease: BufferLease,
-    encode: (encoder: GPUCommandEncoder) => GPUBuffer,
-  ): Promise<Float32Array> {
-    this.checkAlive();
-    state.watch.throwIfFailed(); // also true whenever this.state was replaced since the call began
-    const { device, watch } = state;
-    const { value: readback, errors } = withErrorScopes(device, what, () => {
-      const encoder = device.createCommandEncoder({ label: 'webgpu-grid-sample' });
-      const output = encode(encoder);
-      const buffer = lease.acquire(output.size, READBACK, 'readback');
-      encoder.copyBufferToBuffer(output, 0, buffer, 0, output.size);
-      device.queue.submit([encoder.finish()]);
-      return buffer;
-    });
-    const mapped = readback.mapAsync(MapModeRead).catch(async (error: unknown) => {
-      throw await watch.explain(error, `${what}: reading the result back`);
-    });
-    await watch.guard(Promise.all([errors, mapped]));
-    const data = new Float32Array(readback.getMappedRange().slice(0));
-    readback.unmap();
-    lease.release(readback);
-    return data;
   }
 
   /** One compute pass: params[8] / params[4] (row pitch) is filled in here from the dispatch size. */

@@ -26,8 +26,8 @@ interface Case {
   options: GridSampleOptions;
 }
 
-/** Case `i` of a family of mixed 2-D and 3-D shapes and options. */
-function mixedCase(i: number, seed = i): Case {
+/** Case `i` of a family of mixed 2-D and 3-D shapes and options; `big` outputs are 3 to 30 KiB. */
+function mixedCase(i: number, seed = i, big = false): Case {
   const dims = i % 4 === 3 ? 3 : 2;
   const options = {
     mode: dims === 3 ? MODES[i % 2] : MODES[i % 3],
@@ -36,6 +36,7 @@ function mixedCase(i: number, seed = i): Case {
   };
   const spatial = dims === 2 ? [3 + (i % 5), 4 + (i % 3)] : [2 + (i % 2), 3, 2 + (i % 3)];
   const out = dims === 2 ? [2 + (i % 4), 3 + (i % 2)] : [2, 1 + (i % 3), 2];
+  if (big) out.forEach((size, d) => (out[d] = size * (dims === 2 ? 8 : 4)));
   const n = 1 + (i % 2);
   return {
     input: randomTensor([n, 1 + (i % 3), ...spatial], seed),
@@ -44,12 +45,14 @@ function mixedCase(i: number, seed = i): Case {
   };
 }
 
+/** JS memory after a full GC: the heap plus ArrayBuffer contents (which live outside it). */
 function heapAfterGc(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   expect(gc, 'run vitest with --expose-gc (vite.config.ts test.execArgv)').toBeTypeOf('function');
   gc?.();
   gc?.();
-  return process.memoryUsage().heapUsed;
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
 
 describe.skipIf(!device)('resources and concurrency', async () => {
@@ -62,7 +65,7 @@ describe.skipIf(!device)('resources and concurrency', async () => {
   useErrorScopes(() => gpu);
 
   it('1000 calls of mixed shapes leave GPU buffers, caches and the JS heap flat after warm-up', async () => {
-    const cases = Array.from({ length: 24 }, (_, i) => mixedCase(i));
+    const cases = Array.from({ length: 24 }, (_, i) => mixedCase(i, i, true));
     const expected = cases.map((c) => gridSampleCpu(c.input, c.grid, c.options));
     const theta = randomTensor([2, 2, 3], 5);
     const run = async (calls: number) => {
@@ -89,10 +92,11 @@ describe.skipIf(!device)('resources and concurrency', async () => {
     // 24 shapes x 4 buffers fit the pool's 128 spares; a call holds 4 buffers at a time
     expect(peak).toBeLessThanOrEqual(24 * 4 + 4);
     expect(warm.uniformBuffers).toBeLessThanOrEqual(256);
-    // Dawn and V8 settle over a few thousand calls (measured: +0.1 MiB over these 720, +0.3 MiB at most
-    // over 7000); a leak of 1 KiB per call would add 0.7 MiB. Smaller leaks of GPU objects show in stats.
+    // Dawn and V8 keep settling over a few thousand calls: measured under +0.3 MiB over these 720
+    // (more on a loaded machine), levelling off near +0.33 MiB by 7000. Keeping each result alive would
+    // add 2 to 20 MiB here; leaks of GPU objects show in stats.
     console.log(`heap after warm-up ${heapWarm} bytes; +360 calls: ${heapMid - heapWarm}; +720 calls: ${heapEnd - heapWarm}`);
-    expect(heapEnd - heapWarm).toBeLessThan(512 * 1024);
+    expect(heapEnd - heapWarm).toBeLessThan(1024 * 1024);
   });
 
   it('calls whose shapes never repeat keep the pool and caches bounded', async () => {
