@@ -51,6 +51,11 @@ describe.skipIf(!device)(`hostile input to every public function (seed ${seed}; 
           else if (call.ok) throw new Error(`gridSample accepted options ${String(options)}`);
           else expectDocumented(call.error, 'gridSample with options that are not an object');
         }
+        for (const backend of [null, 1n, Symbol('b'), {}, 'GPU', 0]) {
+          const call = await outcome(() => gridSample(input as Tensor, grid as Tensor, { backend: backend as never, device: gpu }));
+          expect(call.ok, 'gridSample accepted a bad backend').toBe(false);
+          if (!call.ok) expectDocumented(call.error, 'gridSample with a bad backend');
+        }
         const noAdapter = await outcome(() => gridSample(input as Tensor, grid as Tensor, { backend: 'webgpu' }));
         if (!noAdapter.ok) expectDocumented(noAdapter.error, 'gridSample(webgpu) without an adapter');
         else expect(noAdapter.value.data.length, 'only empty outputs skip the GPU').toBe(0);

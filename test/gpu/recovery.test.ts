@@ -9,6 +9,7 @@ import {
   gridSample,
   gridSampleCpu,
   type Tensor,
+  WebGPUUnavailableError,
 } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { createTestDevice, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
@@ -18,12 +19,13 @@ const device = await createTestDevice();
 
 // navigator.gpu for Node, on Dawn, recording every device the library creates through it.
 const createdDevices: GPUDevice[] = [];
+let adapterAvailable = true;
 if (device) {
   const { create } = await import('webgpu');
   const gpu = create([]);
   const shim = {
     async requestAdapter(options?: GPURequestAdapterOptions) {
-      const adapter = await gpu.requestAdapter(options);
+      const adapter = adapterAvailable ? await gpu.requestAdapter(options) : null;
       if (!adapter) return null;
       return {
         limits: adapter.limits,
@@ -107,6 +109,22 @@ describe.skipIf(!device)('GPU errors, device loss and destroy()', () => {
     }
     expect(outcomes).toContain('rejected');
     expect(createdDevices).toHaveLength(before + 5);
+  });
+
+  it("gridSample() falls back to the CPU under 'auto' while a lost device cannot be replaced", async () => {
+    expectTensorClose(await gridSample(input, grid, options), expected, toleranceFor('bicubic', expected.data));
+    const count = createdDevices.length;
+    createdDevices[count - 1].destroy();
+    await createdDevices[count - 1].lost;
+    adapterAvailable = false;
+    try {
+      expect(await gridSample(input, grid, { ...options, backend: 'auto' })).toEqual(gridSampleCpu(input, grid, options));
+      await expect(gridSample(input, grid, { ...options, backend: 'webgpu' })).rejects.toThrow(WebGPUUnavailableError);
+    } finally {
+      adapterAvailable = true;
+    }
+    expectTensorClose(await gridSample(input, grid, { ...options, backend: 'webgpu' }), expected, toleranceFor('bicubic', expected.data));
+    expect(createdDevices).toHaveLength(count + 1);
   });
 
   it('on a device the caller passed in, calls reject with DeviceLostError and say to create a new device', async () => {
