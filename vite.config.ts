@@ -16,6 +16,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // global.gc for the heap-growth check of test/gpu/resources.test.ts
+    execArgv: ['--expose-gc'],
     // the JSON report is what .ci/run counts
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-results.json' },

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes test/fixtures/golden.json: grid_sample and affine_grid results computed by real PyTorch.
+"""Writes test/fixtures/golden.json: grid_sample and affine_grid results computed by real PyTorch,
+then test/fixtures/golden-backward.json (their gradients, see make_golden_backward.py).
 
 Run with Debian's PyTorch:  apt-get install python3-torch && /usr/bin/python3 scripts/make_golden.py
 Tensors are stored as base64 of little-endian float32, so every value is kept to the last bit.
@@ -162,3 +163,9 @@ with open(OUT, 'w') as fh:
     json.dump({'torch': torch.__version__, 'nearest3dDirect': NEAREST_3D_DIRECT, 'cases': cases}, fh, indent=0)
     fh.write('\n')
 print(f'wrote {len(cases)} cases to {os.path.relpath(OUT)} (torch {torch.__version__})', file=sys.stderr)
+
+# Gradient goldens (test/fixtures/golden-backward.json) come from their own random streams, so the
+# forward goldens above do not change when they are added or edited.
+import make_golden_backward  # noqa: E402  (scripts/ is on sys.path when this script runs)
+
+make_golden_backward.main()

@@ -11,6 +11,10 @@ struct Params {
   h: u32,
   w: u32,
   row_pitch: u32,
+  // this dispatch writes point_count points, from point point_offset of its first batch item on
+  // (a grid larger than one storage binding is made in pieces)
+  point_offset: u32,
+  point_count: u32,
 }
 
 @group(0) @binding(0) var<storage, read> theta: array<f32>;
@@ -39,12 +43,13 @@ fn linspace_from_neg_one(i: u32, steps: u32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn affine_grid(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let point = gid.x + gid.y * params.row_pitch;
-  let plane = params.h * params.w;
-  let volume = params.d * plane;
-  if (point >= params.n * volume) {
+  let local = gid.x + gid.y * params.row_pitch;
+  if (local >= params.point_count) {
     return;
   }
+  let point = params.point_offset + local;
+  let plane = params.h * params.w;
+  let volume = params.d * plane;
   let batch = point / volume;
   let rest = point - batch * volume;
   let z = rest / plane;
@@ -62,6 +67,6 @@ fn affine_grid(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (SPATIAL_DIMS == 3u) {
       v += base.z * theta[t + 2u];
     }
-    grid[point * SPATIAL_DIMS + r] = v + theta[t + SPATIAL_DIMS];
+    grid[local * SPATIAL_DIMS + r] = v + theta[t + SPATIAL_DIMS];
   }
 }

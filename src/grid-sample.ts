@@ -1,5 +1,6 @@
 import { gridSampleCpu } from './cpu/grid-sample.js';
 import { WebGPUUnavailableError } from './errors.js';
+import { describeValue } from './gpu/gpu-args.js';
 import { GridSampler } from './gpu/sampler.js';
 import type { GridSampleOptions, Tensor } from './types.js';
 
@@ -39,7 +40,12 @@ async function samplerFor(device: GPUDevice | undefined): Promise<GridSampler> {
     }
     return sampler;
   }
-  defaultSampler ??= GridSampler.create();
+  // The default sampler owns its device, so it replaces the device itself if it is lost. Only a
+  // missing WebGPU is remembered; any other failure to create it is retried on the next call.
+  defaultSampler ??= GridSampler.create().catch((error: unknown) => {
+    if (!(error instanceof WebGPUUnavailableError)) defaultSampler = undefined;
+    throw error;
+  });
   return defaultSampler;
 }
 
@@ -51,17 +57,20 @@ async function samplerFor(device: GPUDevice | undefined): Promise<GridSampler> {
  * const onCpu = await gridSample(input, grid, { backend: 'cpu' });
  */
 export async function gridSample(input: Tensor, grid: Tensor, options: GridSampleCallOptions = {}): Promise<Tensor> {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new TypeError(`gridSample: options must be an object, got ${describeValue(options)}`);
+  }
   const { backend = 'auto', device, ...sampleOptions } = options ?? {};
   if (!BACKENDS.includes(backend)) {
-    throw new TypeError(`gridSample: backend must be one of 'auto', 'webgpu', 'cpu', got ${JSON.stringify(backend)}`);
+    throw new TypeError(`gridSample: backend must be one of 'auto', 'webgpu', 'cpu', got ${describeValue(backend)}`);
   }
   if (backend === 'cpu') return gridSampleCpu(input, grid, sampleOptions);
-  let sampler: GridSampler;
   try {
-    sampler = await samplerFor(device);
+    const sampler = await samplerFor(device);
+    return await sampler.gridSample(input, grid, sampleOptions);
   } catch (error) {
+    // 'auto' also falls back when the default sampler finds no adapter to replace a lost device
     if (backend === 'auto' && error instanceof WebGPUUnavailableError) return gridSampleCpu(input, grid, sampleOptions);
     throw error;
   }
-  return sampler.gridSample(input, grid, sampleOptions);
 }

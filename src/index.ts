@@ -13,6 +13,14 @@ export {
   textureFromImage,
   warpImage,
 } from './gpu/image.js';
-export { GridSampler, type EncodeAffineGridArgs, type EncodeGridSampleArgs } from './gpu/sampler.js';
+export {
+  GridSampler,
+  type EncodeAffineGridArgs,
+  type EncodeGridSampleArgs,
+  type GridSamplerOptions,
+} from './gpu/sampler.js';
 export { gridSample, type Backend, type GridSampleCallOptions } from './grid-sample.js';
-export { WebGPUUnavailableError, GPUExecutionError } from './errors.js';
+export { WebGPUUnavailableError, GPUExecutionError, DeviceLostError } from './errors.js';
+export { gridSampleBackwardCpu, type GridSampleGradients } from './cpu/grid-sample-backward.js';
+export { affineGridBackwardCpu } from './cpu/affine-grid-backward.js';
+export type { EncodeAffineGridBackwardArgs, EncodeGridSampleBackwardArgs } from './gpu/backward.js';

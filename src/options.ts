@@ -99,6 +99,22 @@ export function elementCount(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/**
+ * The Float32Array for an output of `shape`, or a RangeError naming the op where the JavaScript engine
+ * cannot allocate that many values (V8 stops at 2^32; memory may run out before).
+ */
+export function allocateOutput(op: string, shape: readonly number[]): Float32Array {
+  const count = elementCount(shape);
+  try {
+    return new Float32Array(count);
+  } catch (error) {
+    throw new RangeError(
+      `${op}: the output ${fmt(shape)} has ${count} float32 values, more than this JavaScript engine could allocate ` +
+        `in one Float32Array (${(error as Error).message}); request a smaller output`,
+    );
+  }
+}
+
 /** Checks a Tensor argument: Float32Array data whose length matches its shape. */
 export function checkTensor(name: string, tensor: unknown): asserts tensor is Tensor {
   if (tensor === null || typeof tensor !== 'object') {

@@ -1,4 +1,4 @@
-import { affineGeometry, checkTensor, elementCount, resolveAffineOptions } from '../options.js';
+import { affineGeometry, allocateOutput, checkTensor, resolveAffineOptions } from '../options.js';
 import type { AffineGridOptions, Tensor } from '../types.js';
 
 const f = Math.fround;
@@ -28,7 +28,7 @@ export function affineGridCpu(theta: Tensor, size: readonly number[], options?: 
   const geo = affineGeometry(theta.shape, size);
   const alignCorners = resolveAffineOptions(options);
   const dims = geo.spatialDims;
-  const data = new Float32Array(elementCount(geo.gridShape));
+  const data = allocateOutput('affine_grid', geo.gridShape);
   const t = theta.data;
   const rowLength = dims + 1;
   let o = 0;

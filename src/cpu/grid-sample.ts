@@ -1,4 +1,4 @@
-import { checkTensor, elementCount, resolveOptions, sampleGeometry } from '../options.js';
+import { allocateOutput, checkTensor, resolveOptions, sampleGeometry } from '../options.js';
 import type { GridSampleOptions, Tensor } from '../types.js';
 import { gridSample2d } from './grid-sample-2d.js';
 import { gridSample3d } from './grid-sample-3d.js';
@@ -15,7 +15,7 @@ export function gridSampleCpu(input: Tensor, grid: Tensor, options?: GridSampleO
   checkTensor('grid', grid);
   const geo = sampleGeometry(input.shape, grid.shape);
   const opts = resolveOptions(options, geo.spatialDims);
-  const data = new Float32Array(elementCount(geo.outputShape));
+  const data = allocateOutput('grid_sample', geo.outputShape);
   if (data.length > 0) {
     (geo.spatialDims === 2 ? gridSample2d : gridSample3d)(input.data, grid.data, data, geo, opts);
   }

@@ -7,7 +7,12 @@ import { LruMap } from './lru.js';
 import { bindGroupLayout, pipelineSync } from './pipelines.js';
 import { sampleVariant } from './variants.js';
 
-/** Anything {@link textureFromImage} uploads: pixels in memory or a browser image source. */
+/**
+ * Anything {@link textureFromImage} uploads: pixels in memory or a browser image source.
+ *
+ * @example
+ * const image: ImageLike = await createImageBitmap(file);
+ */
 export type ImageLike = ImageDataLike | GPUCopyExternalImageSource;
 
 const TextureUsage = { COPY_SRC: 0x1, COPY_DST: 0x2, TEXTURE_BINDING: 0x4, STORAGE_BINDING: 0x8, RENDER_ATTACHMENT: 0x10 };
@@ -62,7 +67,12 @@ export function textureFromImage(device: GPUDevice, image: ImageLike): GPUTextur
   return texture;
 }
 
-/** GPU resources of {@link encodeWarpImage}. */
+/**
+ * GPU resources of {@link encodeWarpImage}.
+ *
+ * @example
+ * const args: EncodeWarpImageArgs = { source, grid, gridShape: [1, 256, 256, 2], target };
+ */
 export interface EncodeWarpImageArgs {
   /** An `rgba8unorm` (or other float-sampled) texture with TEXTURE_BINDING usage. */
   source: GPUTexture;
@@ -119,7 +129,12 @@ export function encodeWarpImage(
   pass.end();
 }
 
-/** A canvas that {@link warpImage} draws into, configured for WebGPU storage writes. */
+/**
+ * A canvas that {@link warpImage} draws into, configured for WebGPU storage writes.
+ *
+ * @example
+ * const target: CanvasLike = document.querySelector('canvas')!;
+ */
 export type CanvasLike = HTMLCanvasElement | OffscreenCanvas;
 
 /**

@@ -1,13 +1,25 @@
 // Compute pipelines, compiled once per (device, kernel, override constants) and shared by every
 // sampler on that device. Shapes travel in uniforms, so a new shape never recompiles.
 import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
+import affineGridBackwardWgsl from '../../shaders/affine-grid-backward.wgsl?raw';
 import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
+import coordinatesGradWgsl from '../../shaders/coordinates-grad.wgsl?raw';
 import gridSample2dWgsl from '../../shaders/grid-sample-2d.wgsl?raw';
 import gridSample3dWgsl from '../../shaders/grid-sample-3d.wgsl?raw';
+import gridSampleBackward2dWgsl from '../../shaders/grid-sample-backward-2d.wgsl?raw';
+import gridSampleBackward3dWgsl from '../../shaders/grid-sample-backward-3d.wgsl?raw';
 import gridSampleImageWgsl from '../../shaders/grid-sample-image.wgsl?raw';
 import { ShaderStageCompute } from './flags.js';
 
-export type KernelName = 'grid-sample-2d' | 'grid-sample-3d' | 'affine-grid' | 'grid-sample-image';
+export type KernelName =
+  | 'grid-sample-2d'
+  | 'grid-sample-3d'
+  | 'affine-grid'
+  | 'grid-sample-image'
+  | 'grid-sample-backward-2d'
+  | 'grid-sample-backward-3d'
+  | 'affine-grid-backward-partial'
+  | 'affine-grid-backward-total';
 
 /** A buffer binding, or the sampled / storage rgba8unorm textures of the image kernel. */
 type Binding = GPUBufferBindingType | 'texture' | 'rgba8unorm-storage';
@@ -40,6 +52,28 @@ const KERNELS: Record<KernelName, Kernel> = {
     code: `${gridSampleImageWgsl}\n${coordinatesWgsl}`,
     entryPoint: 'grid_sample_image',
     bindings: ['texture', 'read-only-storage', 'rgba8unorm-storage', 'uniform'],
+  },
+  // gradOutput, input, grid in; gradInput (atomic scatter), gradGrid out
+  'grid-sample-backward-2d': {
+    code: `${gridSampleBackward2dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_2d_backward',
+    bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
+  },
+  'grid-sample-backward-3d': {
+    code: `${gridSampleBackward3dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_3d_backward',
+    bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
+  },
+  // gradGrid in, per-chunk partial sums (scratch), gradTheta out: two entry points, one layout
+  'affine-grid-backward-partial': {
+    code: affineGridBackwardWgsl,
+    entryPoint: 'affine_grid_backward_partial',
+    bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
+  },
+  'affine-grid-backward-total': {
+    code: affineGridBackwardWgsl,
+    entryPoint: 'affine_grid_backward_total',
+    bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
   },
 };
 

@@ -1,4 +1,3 @@
-import { GPUExecutionError } from '../errors.js';
 import {
   affineGeometry,
   checkShape,
@@ -6,17 +5,39 @@ import {
   elementCount,
   resolveAffineOptions,
   resolveOptions,
-  type SampleGeometry,
   sampleGeometry,
 } from '../options.js';
 import type { AffineGridOptions, GridSampleOptions, Tensor } from '../types.js';
-import { BufferPool } from './buffer-pool.js';
-import { BufferUsage, MapModeRead } from './flags.js';
+import type { GridSampleGradients } from '../cpu/grid-sample-backward.js';
+import * as backward from './backward.js';
+import { type ChunkLimit, chunkLimit, planAffineGrid, planGridSample } from './chunking.js';
 import { requestDevice } from './device.js';
+import {
+  compilePipeline,
+  createDeviceState,
+  type DeviceState,
+  leased,
+  readBack,
+  releaseDeviceState,
+  scratchBuffer,
+} from './device-state.js';
 import { dispatchSize } from './dispatch.js';
-import { LruMap } from './lru.js';
-import { bindGroupLayout, compiledPipelineCount, pipelineAsync, pipelineSync } from './pipelines.js';
-import { affineParams, affineVariant, sampleParams, sampleVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
+import { BufferUsage } from './flags.js';
+import { checkBuffer, checkEncodeArgs, checkSamplerOptions, type GridSamplerOptions } from './gpu-args.js';
+import {
+  affineInPieces,
+  type Binding,
+  encodeAffineInPieces,
+  encodeSampleInPieces,
+  type PieceHost,
+  sampleInPieces,
+  writeFloats,
+} from './piecewise.js';
+import { bindGroupLayout, compiledPipelineCount, pipelineSync } from './pipelines.js';
+import type { SamplerInternals } from './sampler-internals.js';
+import { affineVariant, sampleVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
+
+export type { GridSamplerOptions };
 
 /**
  * GPU buffers of a GPU-resident grid_sample; see {@link GridSampler.encodeGridSample}.
@@ -25,15 +46,15 @@ import { affineParams, affineVariant, sampleParams, sampleVariant, type Variant,
  * const args: EncodeGridSampleArgs = { input, inputShape: [1, 3, 64, 64], grid, gridShape: [1, 32, 32, 2], output };
  */
 export interface EncodeGridSampleArgs {
-  /** Dense float32 input, STORAGE usage. */
+  /** Dense float32 input, STORAGE usage (and COPY_SRC if it must be split into pieces). */
   input: GPUBuffer;
   /** `[N, C, H, W]` or `[N, C, D, H, W]`. */
   inputShape: readonly number[];
-  /** Dense float32 grid, STORAGE usage. */
+  /** Dense float32 grid, STORAGE usage (and COPY_SRC if it must be split into pieces). */
   grid: GPUBuffer;
   /** `[N, H_out, W_out, 2]` or `[N, D_out, H_out, W_out, 3]`. */
   gridShape: readonly number[];
-  /** Receives `[N, C, H_out, W_out]` (or 3-D) float32 values; STORAGE usage. */
+  /** Receives `[N, C, H_out, W_out]` (or 3-D) float32 values; STORAGE usage (and COPY_DST if split). */
   output: GPUBuffer;
 }
 
@@ -52,15 +73,13 @@ export interface EncodeAffineGridArgs {
   output: GPUBuffer;
 }
 
-const samplePoints = (geo: SampleGeometry) => geo.n * geo.outD * geo.outH * geo.outW;
-
-const STORAGE_IN = BufferUsage.STORAGE | BufferUsage.COPY_DST;
-const STORAGE_OUT = BufferUsage.STORAGE | BufferUsage.COPY_SRC;
-const READBACK = BufferUsage.MAP_READ | BufferUsage.COPY_DST;
+const destroyedError = () =>
+  new Error('GridSampler: this sampler was destroyed; create a new one with GridSampler.create()');
 
 /**
  * grid_sample and affine_grid on one WebGPU device. Pipelines are compiled once per variant,
- * buffers are pooled, and `encode*` methods record into your own command encoder.
+ * buffers are pooled, and `encode*` methods record into your own command encoder. Tensors larger
+ * than one storage binding run in pieces; a lost device it created is replaced on the next call.
  *
  * @example
  * const sampler = await GridSampler.create();
@@ -68,33 +87,42 @@ const READBACK = BufferUsage.MAP_READ | BufferUsage.COPY_DST;
  * sampler.destroy();
  */
 export class GridSampler {
-  /** The device every call of this sampler runs on. */
-  readonly device: GPUDevice;
-  private readonly ownsDevice: boolean;
-  private readonly pool: BufferPool;
-  // Uniform buffers are immutable and keyed by content, so any number of encodes may be in flight.
-  private readonly uniforms: LruMap<string, GPUBuffer>;
-  private readonly bindGroups = new LruMap<string, GPUBindGroup>(256);
+  private state: DeviceState;
+  private recovering: Promise<void> | undefined;
   private readonly bufferIds = new WeakMap<GPUBuffer, number>();
   private nextBufferId = 0;
   private destroyed = false;
 
-  private constructor(device: GPUDevice, ownsDevice: boolean) {
-    this.device = device;
-    this.ownsDevice = ownsDevice;
-    this.pool = new BufferPool(device);
-    this.uniforms = new LruMap(256, (buffer) => buffer.destroy());
+  private constructor(
+    device: GPUDevice,
+    private readonly ownsDevice: boolean,
+    private readonly maxChunkBytes: number | undefined,
+  ) {
+    this.state = createDeviceState(device, this.ownsDevice);
   }
 
   /**
-   * Uses `device` if given (and leaves it alive on destroy), else creates one from navigator.gpu.
+   * Uses `device` if given (and leaves it alive on destroy), else creates one from navigator.gpu with
+   * the adapter's largest buffer limits. `maxChunkBytes` caps the size of each buffer binding.
    *
    * @example
    * const sampler = await GridSampler.create(); // or GridSampler.create({ device })
    */
-  static async create(options: { device?: GPUDevice } = {}): Promise<GridSampler> {
-    if (options.device !== undefined) return new GridSampler(options.device, false);
-    return new GridSampler(await requestDevice(), true);
+  static async create(options: GridSamplerOptions = {}): Promise<GridSampler> {
+    checkSamplerOptions(options);
+    const { device, maxChunkBytes } = options;
+    if (device !== undefined) return new GridSampler(device, false, maxChunkBytes);
+    return new GridSampler(await requestDevice(), true, maxChunkBytes);
+  }
+
+  /**
+   * The device the sampler runs on (a new one after a lost device it created was replaced).
+   *
+   * @example
+   * const encoder = sampler.device.createCommandEncoder();
+   */
+  get device(): GPUDevice {
+    return this.state.device;
   }
 
   /**
@@ -109,28 +137,15 @@ export class GridSampler {
     checkTensor('grid', grid);
     const geo = sampleGeometry(input.shape, grid.shape);
     const opts = resolveOptions(options, geo.spatialDims);
-    const count = elementCount(geo.outputShape);
-    if (count === 0) return { data: new Float32Array(0), shape: geo.outputShape };
+    if (elementCount(geo.outputShape) === 0) return { data: new Float32Array(0), shape: geo.outputShape };
+    const state = await this.ready();
+    const pieces = planGridSample(geo, this.limit(state));
     const variant = sampleVariant(geo.spatialDims, opts);
-    const pipeline = await pipelineAsync(this.device, variant.kernel, variant.constants);
-    this.checkAlive();
-    const inputBuffer = this.upload(input.data, 'grid_sample input');
-    const gridBuffer = this.upload(grid.data, 'grid_sample grid');
-    const output = this.pool.acquire(count * 4, STORAGE_OUT, 'grid_sample output');
-    try {
-      return {
-        data: await this.run(output, (encoder) => {
-          this.record(encoder, pipeline, variant, sampleParams(geo, 0), samplePoints(geo), [
-            [inputBuffer, input.data.byteLength],
-            [gridBuffer, grid.data.byteLength],
-            [output, count * 4],
-          ]);
-        }),
-        shape: geo.outputShape,
-      };
-    } finally {
-      for (const buffer of [inputBuffer, gridBuffer, output]) this.pool.release(buffer);
-    }
+    const pipeline = await compilePipeline(state, variant, 'grid_sample');
+    const data = await leased(state, (lease) =>
+      sampleInPieces(this.host(state), lease, input, grid, { geo, pieces, pipeline, variant }),
+    );
+    return { data, shape: geo.outputShape };
   }
 
   /**
@@ -145,27 +160,15 @@ export class GridSampler {
     checkTensor('theta', theta);
     const geo = affineGeometry(theta.shape, size);
     const alignCorners = resolveAffineOptions(options);
-    const count = elementCount(geo.gridShape);
-    if (count === 0) return { data: new Float32Array(0), shape: geo.gridShape };
+    if (elementCount(geo.gridShape) === 0) return { data: new Float32Array(0), shape: geo.gridShape };
+    const state = await this.ready();
+    const pieces = planAffineGrid(geo, this.limit(state));
     const variant = affineVariant(geo.spatialDims, alignCorners);
-    const pipeline = await pipelineAsync(this.device, variant.kernel, variant.constants);
-    this.checkAlive();
-    const thetaBuffer = this.upload(theta.data, 'affine_grid theta');
-    const output = this.pool.acquire(count * 4, STORAGE_OUT, 'affine_grid output');
-    try {
-      return {
-        data: await this.run(output, (encoder) => {
-          this.record(encoder, pipeline, variant, affineParams(geo, 0), count / geo.spatialDims, [
-            [thetaBuffer, theta.data.byteLength],
-            [output, count * 4],
-          ]);
-        }),
-        shape: geo.gridShape,
-      };
-    } finally {
-      this.pool.release(thetaBuffer);
-      this.pool.release(output);
-    }
+    const pipeline = await compilePipeline(state, variant, 'affine_grid');
+    const data = await leased(state, (lease) =>
+      affineInPieces(this.host(state), lease, theta, { geo, pieces, pipeline, variant }),
+    );
+    return { data, shape: geo.gridShape };
   }
 
   /**
@@ -179,20 +182,19 @@ export class GridSampler {
    */
   encodeGridSample(encoder: GPUCommandEncoder, args: EncodeGridSampleArgs, options?: GridSampleOptions): void {
     this.checkAlive();
+    checkEncodeArgs('encodeGridSample', encoder, args, '{ input, inputShape, grid, gridShape, output }');
     const geo = sampleGeometry(args.inputShape, args.gridShape);
     const opts = resolveOptions(options, geo.spatialDims);
     const count = elementCount(geo.outputShape);
-    const inputBytes = this.checkBuffer('input', args.input, elementCount(args.inputShape));
-    const gridBytes = this.checkBuffer('grid', args.grid, elementCount(args.gridShape));
-    const outputBytes = this.checkBuffer('output', args.output, count);
+    checkBuffer('input', args.input, elementCount(args.inputShape));
+    checkBuffer('grid', args.grid, elementCount(args.gridShape));
+    checkBuffer('output', args.output, count);
     if (count === 0) return;
+    const state = this.liveState();
+    const pieces = planGridSample(geo, this.limit(state));
     const variant = sampleVariant(geo.spatialDims, opts);
-    const pipeline = pipelineSync(this.device, variant.kernel, variant.constants);
-    this.record(encoder, pipeline, variant, sampleParams(geo, 0), samplePoints(geo), [
-      [args.input, inputBytes],
-      [args.grid, gridBytes],
-      [args.output, outputBytes],
-    ]);
+    const pipeline = pipelineSync(state.device, variant.kernel, variant.constants);
+    encodeSampleInPieces(this.host(state), encoder, args, { geo, pieces, pipeline, variant });
   }
 
   /**
@@ -204,39 +206,109 @@ export class GridSampler {
    */
   encodeAffineGrid(encoder: GPUCommandEncoder, args: EncodeAffineGridArgs, options?: AffineGridOptions): void {
     this.checkAlive();
+    checkEncodeArgs('encodeAffineGrid', encoder, args, '{ theta, size, output }');
     checkShape('affine_grid size', args.size);
     const spatialDims = args.size.length === 5 ? 3 : 2;
     const geo = affineGeometry([args.size[0], spatialDims, spatialDims + 1], args.size);
     const alignCorners = resolveAffineOptions(options);
     const count = elementCount(geo.gridShape);
-    const thetaBytes = this.checkBuffer('theta', args.theta, geo.n * spatialDims * (spatialDims + 1));
-    const outputBytes = this.checkBuffer('output', args.output, count);
+    checkBuffer('theta', args.theta, geo.n * spatialDims * (spatialDims + 1));
+    checkBuffer('output', args.output, count);
     if (count === 0) return;
+    const state = this.liveState();
+    const pieces = planAffineGrid(geo, this.limit(state));
     const variant = affineVariant(spatialDims, alignCorners);
-    const pipeline = pipelineSync(this.device, variant.kernel, variant.constants);
-    this.record(encoder, pipeline, variant, affineParams(geo, 0), count / spatialDims, [
-      [args.theta, thetaBytes],
-      [args.output, outputBytes],
-    ]);
+    const pipeline = pipelineSync(state.device, variant.kernel, variant.constants);
+    encodeAffineInPieces(this.host(state), encoder, args, { geo, pieces, pipeline, variant });
   }
 
   /**
-   * Resource counters, for leak checks: buffers held by the pool and pipelines compiled on this device.
+   * Backward of grid_sample: d loss / d input and d loss / d grid from d loss / d output, as PyTorch
+   * autograd computes them (see `gridSampleBackwardCpu`). gradInput is an atomic scatter whose last
+   * bits can vary from run to run; gradGrid is deterministic.
+   *
+   * @example
+   * const { gradInput, gradGrid } = await sampler.gridSampleBackward(gradOutput, input, grid, { alignCorners: true });
+   */
+  async gridSampleBackward(
+    gradOutput: Tensor,
+    input: Tensor,
+    grid: Tensor,
+    options?: GridSampleOptions,
+  ): Promise<GridSampleGradients> {
+    await this.ready();
+    return backward.gridSampleBackward(this.internals, gradOutput, input, grid, options);
+  }
+
+  /**
+   * Records grid_sample's backward into `encoder` on your buffers; leave out gradInput or gradGrid to skip it.
+   *
+   * @example
+   * sampler.encodeGridSampleBackward(encoder, { gradOutput, input, inputShape, grid, gridShape, gradGrid });
+   */
+  encodeGridSampleBackward(
+    encoder: GPUCommandEncoder,
+    args: backward.EncodeGridSampleBackwardArgs,
+    options?: GridSampleOptions,
+  ): void {
+    this.liveState();
+    backward.encodeGridSampleBackward(this.internals, encoder, args, options);
+  }
+
+  /**
+   * Backward of affine_grid: d loss / d theta ([N, 2, 3] or [N, 3, 4]) from d loss / d grid. Deterministic.
+   *
+   * @example
+   * const gradTheta = await sampler.affineGridBackward(gradGrid, [1, 3, 64, 64]);
+   */
+  async affineGridBackward(gradGrid: Tensor, size: readonly number[], options?: AffineGridOptions): Promise<Tensor> {
+    await this.ready();
+    return backward.affineGridBackward(this.internals, gradGrid, size, options);
+  }
+
+  /**
+   * Records affine_grid's backward into `encoder`, so a spatial transformer trains without leaving the GPU.
+   *
+   * @example
+   * sampler.encodeAffineGridBackward(encoder, { gradGrid, size: [1, 3, 64, 64], gradTheta });
+   */
+  encodeAffineGridBackward(
+    encoder: GPUCommandEncoder,
+    args: backward.EncodeAffineGridBackwardArgs,
+    options?: AffineGridOptions,
+  ): void {
+    this.liveState();
+    backward.encodeAffineGridBackward(this.internals, encoder, args, options);
+  }
+
+  /**
+   * Resource counters, for leak checks: buffers held by the pool (in use, spare or scratch), pipelines
+   * compiled on this device, and the entries of the uniform-buffer and bind-group caches.
    *
    * @example
    * const { liveBuffers } = sampler.stats; // flat across same-shaped calls
    */
   get stats(): {
-    /** GPU buffers the pool holds (in use or spare). */
+    /** GPU buffers the pool holds (in use, spare or scratch). */
     liveBuffers: number;
     /** Compute pipelines compiled on this device so far. */
     pipelinesCompiled: number;
+    /** Cached uniform buffers. */
+    uniformBuffers: number;
+    /** Cached bind groups. */
+    bindGroups: number;
   } {
-    return { liveBuffers: this.pool.liveBuffers, pipelinesCompiled: compiledPipelineCount(this.device) };
+    const { pool, device, uniforms, bindGroups } = this.state;
+    return {
+      liveBuffers: pool.liveBuffers,
+      pipelinesCompiled: compiledPipelineCount(device),
+      uniformBuffers: uniforms.size,
+      bindGroups: bindGroups.size,
+    };
   }
 
   /**
-   * Releases every buffer this sampler made, and the device if the sampler created it.
+   * Releases every buffer this sampler made, and the device if it created it; pending calls reject.
    *
    * @example
    * sampler.destroy(); // later calls throw
@@ -244,64 +316,56 @@ export class GridSampler {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.pool.destroy();
-    this.uniforms.clear();
-    this.bindGroups.clear();
-    if (this.ownsDevice) this.device.destroy();
+    this.state.watch.fail(destroyedError());
+    releaseDeviceState(this.state);
+    if (this.ownsDevice) this.state.device.destroy();
   }
 
   private checkAlive(): void {
-    if (this.destroyed) throw new Error('GridSampler: this sampler was destroyed; create a new one with GridSampler.create()');
+    if (this.destroyed) throw destroyedError();
   }
 
-  /** Checks a caller's buffer and returns how many bytes of it the kernel binds. */
-  private checkBuffer(name: string, buffer: GPUBuffer, elements: number): number {
-    if (!buffer || typeof buffer.size !== 'number' || typeof buffer.usage !== 'number') {
-      throw new TypeError(`${name} must be a GPUBuffer, got ${buffer === null ? 'null' : typeof buffer}`);
-    }
-    if (buffer.size < elements * 4) {
-      throw new RangeError(
-        `${name} buffer has ${buffer.size} bytes but its shape needs ${elements} float32 values (${elements * 4} bytes)`,
-      );
-    }
-    if (!(buffer.usage & BufferUsage.STORAGE)) {
-      throw new TypeError(`${name} buffer needs GPUBufferUsage.STORAGE to be bound to a compute shader`);
-    }
-    return elements * 4;
+  /** The current device state for synchronous encoding; throws DeviceLostError if it is lost. */
+  private liveState(): DeviceState {
+    this.state.watch.throwIfFailed();
+    return this.state;
   }
 
-  private upload(data: Float32Array, label: string): GPUBuffer {
-    const buffer = this.pool.acquire(data.byteLength, STORAGE_IN, label);
-    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
-    return buffer;
+  /** The device state to run on, after replacing a lost device the sampler created. */
+  private async ready(): Promise<DeviceState> {
+    this.checkAlive();
+    const lost = this.state.watch.failed;
+    if (!lost) return this.state;
+    if (!this.ownsDevice) throw lost;
+    this.recovering ??= this.recover().finally(() => {
+      this.recovering = undefined;
+    });
+    await this.recovering;
+    this.checkAlive();
+    return this.state;
   }
 
-  /** Encodes with `encode`, copies `output` back, and reports GPU errors as exceptions. */
-  private async run(output: GPUBuffer, encode: (encoder: GPUCommandEncoder) => void): Promise<Float32Array> {
-    const readback = this.pool.acquire(output.size, READBACK, 'readback');
-    try {
-      this.device.pushErrorScope('out-of-memory');
-      this.device.pushErrorScope('validation');
-      let validation: Promise<GPUError | null>;
-      let outOfMemory: Promise<GPUError | null>;
-      try {
-        const encoder = this.device.createCommandEncoder({ label: 'webgpu-grid-sample' });
-        encode(encoder);
-        encoder.copyBufferToBuffer(output, 0, readback, 0, output.size);
-        this.device.queue.submit([encoder.finish()]);
-      } finally {
-        validation = this.device.popErrorScope();
-        outOfMemory = this.device.popErrorScope();
-      }
-      const error = (await validation) ?? (await outOfMemory);
-      if (error) throw new GPUExecutionError(`WebGPU reported an error while running the kernel: ${error.message}`);
-      await readback.mapAsync(MapModeRead);
-      const data = new Float32Array(readback.getMappedRange().slice(0));
-      readback.unmap();
-      return data;
-    } finally {
-      this.pool.release(readback);
+  private async recover(): Promise<void> {
+    const device = await requestDevice();
+    if (this.destroyed) {
+      device.destroy();
+      return;
     }
+    releaseDeviceState(this.state);
+    this.state = createDeviceState(device, this.ownsDevice);
+  }
+
+  private limit(state: DeviceState): ChunkLimit {
+    return chunkLimit(state.device.limits, this.maxChunkBytes);
+  }
+
+  private host(state: DeviceState): PieceHost {
+    return {
+      device: state.device,
+      record: (...args) => this.record(...args),
+      readBack: (what, lease, encode) => readBack(state, what, lease, encode),
+      scratch: (role) => scratchBuffer(state, role, this.limit(state).bytes),
+    };
   }
 
   /** One compute pass: params[8] / params[4] (row pitch) is filled in here from the dispatch size. */
@@ -311,7 +375,7 @@ export class GridSampler {
     variant: Variant,
     params: Uint32Array,
     invocations: number,
-    bindings: [buffer: GPUBuffer, size: number][],
+    bindings: Binding[],
   ): void {
     const dispatch = dispatchSize(invocations, WORKGROUP_SIZE, this.device.limits.maxComputeWorkgroupsPerDimension);
     params[variant.kernel === 'affine-grid' ? 4 : 8] = dispatch.rowPitch;
@@ -325,7 +389,7 @@ export class GridSampler {
 
   private uniformBuffer(params: Uint32Array): GPUBuffer {
     const key = params.join(',');
-    let buffer = this.uniforms.get(key);
+    let buffer = this.state.uniforms.get(key);
     if (!buffer) {
       buffer = this.device.createBuffer({
         label: `params ${key}`,
@@ -335,21 +399,21 @@ export class GridSampler {
       });
       new Uint32Array(buffer.getMappedRange()).set(params);
       buffer.unmap();
-      this.uniforms.set(key, buffer);
+      this.state.uniforms.set(key, buffer);
     }
     return buffer;
   }
 
-  private bindGroup(variant: Variant, bindings: [buffer: GPUBuffer, size: number][]): GPUBindGroup {
+  private bindGroup(variant: Variant, bindings: Binding[]): GPUBindGroup {
     const key = `${variant.kernel}|${bindings.map(([buffer, size]) => `${this.bufferId(buffer)}:${size}`).join(',')}`;
-    let group = this.bindGroups.get(key);
+    let group = this.state.bindGroups.get(key);
     if (!group) {
       group = this.device.createBindGroup({
         label: `${variant.kernel} bind group`,
         layout: bindGroupLayout(this.device, variant.kernel),
         entries: bindings.map(([buffer, size], binding) => ({ binding, resource: { buffer, size } })),
       });
-      this.bindGroups.set(key, group);
+      this.state.bindGroups.set(key, group);
     }
     return group;
   }
@@ -361,5 +425,31 @@ export class GridSampler {
       this.bufferIds.set(buffer, id);
     }
     return id;
+  }
+
+  // Lends the helpers above to src/gpu/backward.ts, which keeps the backward out of this file.
+  private get internals(): SamplerInternals {
+    const state = this.state;
+    return {
+      device: state.device,
+      pool: state.pool,
+      checkAlive: () => this.checkAlive(),
+      checkBuffer,
+      upload: (data, label) => {
+        const buffer = state.pool.acquire(data.byteLength, BufferUsage.STORAGE | BufferUsage.COPY_DST, label);
+        writeFloats(state.device, buffer, data, { start: 0, length: data.length });
+        return buffer;
+      },
+      run: (output, encode) =>
+        leased(state, (lease) =>
+          readBack(state, 'backward', lease, (encoder) => {
+            encode(encoder);
+            return output;
+          }),
+        ),
+      record: (...args) => this.record(...args),
+      uniformBuffer: (params) => this.uniformBuffer(params),
+      bindGroup: (variant, bindings) => this.bindGroup(variant, bindings),
+    };
   }
 }

@@ -37,7 +37,15 @@ export function sampleParams(geo: SampleGeometry, rowPitch: number): Uint32Array
   return new Uint32Array([n, c, inD, inH, inW, outD, outH, outW, rowPitch, 0, 0, 0]);
 }
 
-/** The Params struct of affine-grid.wgsl, padded to 16 bytes. */
-export function affineParams(geo: AffineGeometry, rowPitch: number): Uint32Array {
-  return new Uint32Array([geo.n, geo.d, geo.h, geo.w, rowPitch, 0, 0, 0]);
+/**
+ * The Params struct of affine-grid.wgsl, padded to 16 bytes: `pointCount` points from point
+ * `pointOffset` of the first batch item on (the whole grid by default).
+ */
+export function affineParams(
+  geo: AffineGeometry,
+  rowPitch: number,
+  pointOffset = 0,
+  pointCount = geo.n * geo.d * geo.h * geo.w,
+): Uint32Array {
+  return new Uint32Array([geo.n, geo.d, geo.h, geo.w, rowPitch, pointOffset, pointCount, 0]);
 }

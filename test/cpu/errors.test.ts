@@ -37,3 +37,18 @@ describe('bad input gets a specific error', () => {
     await expect(gridSample(input4, grid4, { backend: 'gpu' as never })).rejects.toThrow(/backend must be one of 'auto', 'webgpu', 'cpu', got "gpu"/);
   });
 });
+
+describe('outputs too large for one Float32Array', () => {
+  it('grid_sample and affine_grid throw a RangeError naming the output instead of the engine error', () => {
+    // 2^20 channels of 1 x 1 sampled at 2^13 points: 2^33 outputs, past V8's 2^32 and any real memory
+    const input = t([1, 2 ** 20, 1, 1]);
+    const grid = t([1, 2 ** 13, 1, 2]);
+    expect(() => gridSampleCpu(input, grid)).toThrow(RangeError);
+    expect(() => gridSampleCpu(input, grid)).toThrow(
+      /^grid_sample: the output \[1, 1048576, 8192, 1\] has 8589934592 float32 values, more than this JavaScript engine could allocate/,
+    );
+    expect(() => affineGridCpu(t([1, 2, 3]), [1, 1, 2 ** 17, 2 ** 16])).toThrow(
+      /^affine_grid: the output \[1, 131072, 65536, 2\] has 17179869184 float32 values/,
+    );
+  });
+});

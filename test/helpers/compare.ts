@@ -14,7 +14,7 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let worst = 0;
   for (let i = 0; i < a.length; i++) {
     if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Number.NaN;
-    if (a[i] === b[i]) continue; // also equal infinities
+    if (a[i] === b[i] || (Number.isNaN(a[i]) && Number.isNaN(b[i]))) continue; // also equal infinities
     worst = Math.max(worst, Math.abs(a[i] - b[i]));
   }
   return worst;

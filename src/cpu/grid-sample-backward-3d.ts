@@ -1,0 +1,92 @@
+// Backward of 5-D (volumetric) grid_sample on the CPU: trilinear and nearest, after PyTorch's
+// grid_sampler_3d_backward_cpu_impl. Coordinates and weights are the forward's float32 values
+// (grid-sample-3d.ts); sums run in float64 and are rounded once.
+import type { ResolvedOptions, SampleGeometry } from '../options.js';
+import { computeSourceIndex, roundHalfEven } from './coordinates.js';
+import { chainGrad, computeSourceIndexGrad } from './coordinates-grad.js';
+import type { BackwardBuffers } from './grid-sample-backward-2d.js';
+
+const f = Math.fround;
+
+export function gridSampleBackward3d(
+  { gradOutput, input, grid, gradInput, gradGrid }: BackwardBuffers,
+  geo: SampleGeometry,
+  { mode, paddingMode, alignCorners }: ResolvedOptions,
+): void {
+  const { n: N, c: C, inD: D, inH: H, inW: W, outD, outH, outW } = geo;
+  const inVolume = D * H * W;
+  const outVolume = outD * outH * outW;
+  const corner = new Int32Array(8); // input offset of each corner, -1 when outside
+  const weight = new Float64Array(8);
+  // d weight / d x, y, z of each corner
+  const dwx = new Float64Array(8);
+  const dwy = new Float64Array(8);
+  const dwz = new Float64Array(8);
+  gradGrid.fill(0);
+  for (let b = 0; b < N; b++) {
+    for (let p = 0; p < outVolume; p++) {
+      const gi = (b * outVolume + p) * 3;
+      const gx = grid[gi];
+      const gy = grid[gi + 1];
+      const gz = grid[gi + 2];
+      if (Number.isNaN(gx) || Number.isNaN(gy) || Number.isNaN(gz)) continue; // sampled nothing: no gradient
+      const x = computeSourceIndex(gx, W, paddingMode, alignCorners);
+      const y = computeSourceIndex(gy, H, paddingMode, alignCorners);
+      const z = computeSourceIndex(gz, D, paddingMode, alignCorners);
+      let plane = b * C * inVolume;
+      let outIndex = b * C * outVolume + p;
+      if (mode === 'nearest') {
+        // piecewise constant: zero grid gradient, gradOutput goes to the voxel picked
+        const ix = roundHalfEven(x);
+        const iy = roundHalfEven(y);
+        const iz = roundHalfEven(z);
+        if (ix < 0 || ix >= W || iy < 0 || iy >= H || iz < 0 || iz >= D) continue;
+        const offset = (iz * H + iy) * W + ix;
+        for (let c = 0; c < C; c++, plane += inVolume, outIndex += outVolume) {
+          gradInput[plane + offset] += gradOutput[outIndex];
+        }
+        continue;
+      }
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const z0 = Math.floor(z);
+      // the forward's distances to the far (index 0) and near (index 1) faces
+      const wx = [f(x0 + 1 - x), f(x - x0)];
+      const wy = [f(y0 + 1 - y), f(y - y0)];
+      const wz = [f(z0 + 1 - z), f(z - z0)];
+      // Corner order t/b (z), n/s (y), w/e (x): tnw, tne, tsw, tse, bnw, bne, bsw, bse.
+      for (let k = 0; k < 8; k++) {
+        const dx = k & 1;
+        const dy = (k >> 1) & 1;
+        const dz = k >> 2;
+        const cx = x0 + dx;
+        const cy = y0 + dy;
+        const cz = z0 + dz;
+        const inside = cx >= 0 && cx < W && cy >= 0 && cy < H && cz >= 0 && cz < D;
+        corner[k] = inside ? (cz * H + cy) * W + cx : -1;
+        weight[k] = f(f(wx[dx] * wy[dy]) * wz[dz]);
+        // moving x forward grows the east weights and shrinks the west ones
+        dwx[k] = (dx ? 1 : -1) * wy[dy] * wz[dz];
+        dwy[k] = (dy ? 1 : -1) * wx[dx] * wz[dz];
+        dwz[k] = (dz ? 1 : -1) * wx[dx] * wy[dy];
+      }
+      let sumX = 0;
+      let sumY = 0;
+      let sumZ = 0;
+      for (let c = 0; c < C; c++, plane += inVolume, outIndex += outVolume) {
+        const go = gradOutput[outIndex];
+        for (let k = 0; k < 8; k++) {
+          if (corner[k] < 0) continue;
+          gradInput[plane + corner[k]] += weight[k] * go;
+          const v = input[plane + corner[k]] * go;
+          sumX += v * dwx[k];
+          sumY += v * dwy[k];
+          sumZ += v * dwz[k];
+        }
+      }
+      gradGrid[gi] = chainGrad(sumX, computeSourceIndexGrad(gx, W, paddingMode, alignCorners));
+      gradGrid[gi + 1] = chainGrad(sumY, computeSourceIndexGrad(gy, H, paddingMode, alignCorners));
+      gradGrid[gi + 2] = chainGrad(sumZ, computeSourceIndexGrad(gz, D, paddingMode, alignCorners));
+    }
+  }
+}

@@ -1,0 +1,198 @@
+// Splits tensors too large for one storage binding into pieces that fit: grid_sample along batch, then
+// channels, then output rows; affine_grid along batch, then grid points. Pure arithmetic (unit-tested
+// without a GPU); the sampler uploads or copies each piece into its own buffers and runs it on its own.
+import type { AffineGeometry, SampleGeometry } from '../options.js';
+
+/** Bytes per binding never exceeded, whatever the device allows: the kernels index with u32. */
+export const MAX_INDEXABLE_BYTES = 2 ** 32 - 4;
+
+/** The largest binding this sampler uses, and the name of the limit that sets it (for errors). */
+export interface ChunkLimit {
+  bytes: number;
+  name: string;
+}
+
+export function chunkLimit(
+  limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>,
+  maxChunkBytes?: number,
+): ChunkLimit {
+  const candidates: ChunkLimit[] = [
+    { bytes: maxChunkBytes ?? Infinity, name: 'maxChunkBytes' },
+    { bytes: limits.maxStorageBufferBindingSize, name: 'maxStorageBufferBindingSize' },
+    { bytes: limits.maxBufferSize, name: 'maxBufferSize' },
+    { bytes: MAX_INDEXABLE_BYTES, name: 'the u32 index range of the kernels' },
+  ];
+  const smallest = candidates.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+  return { bytes: Math.floor(smallest.bytes / 4) * 4, name: smallest.name };
+}
+
+/** One grid_sample piece: batch items, channels and output rows (D_out * H_out rows of W_out points). */
+export interface SamplePiece {
+  batch: number;
+  batches: number;
+  channel: number;
+  channels: number;
+  row: number;
+  rows: number;
+}
+
+/** A contiguous range of float32 elements. */
+export interface ElementRange {
+  start: number;
+  length: number;
+}
+
+/** Where a piece's output goes: `length` elements from `from` in the piece to `to` in the full output. */
+export interface OutputRun {
+  from: number;
+  to: number;
+  length: number;
+}
+
+const outRows = (geo: SampleGeometry) => geo.outD * geo.outH;
+const inPlane = (geo: SampleGeometry) => geo.inD * geo.inH * geo.inW;
+const outPlane = (geo: SampleGeometry) => outRows(geo) * geo.outW;
+
+function tooLarge(op: string, what: string, elements: number, limit: ChunkLimit): RangeError {
+  return new RangeError(
+    `${op}: ${what} is ${elements * 4} bytes (${elements} float32 values), more than ${limit.name} = ${limit.bytes} bytes, ` +
+      'and cannot be split further to fit one storage buffer binding; use a smaller tensor, or a device with larger ' +
+      "limits (GridSampler.create() without a device requests the adapter's largest)",
+  );
+}
+
+/** `count` items in balanced runs of at most `most`: [start, length] pairs. */
+export function splitEvenly(count: number, most: number): [start: number, length: number][] {
+  const parts = Math.ceil(count / most);
+  const base = Math.floor(count / parts);
+  const longer = count % parts;
+  const runs: [number, number][] = [];
+  for (let i = 0, start = 0; i < parts; i++) {
+    const length = base + (i < longer ? 1 : 0);
+    runs.push([start, length]);
+    start += length;
+  }
+  return runs;
+}
+
+/**
+ * Pieces of a non-empty grid_sample whose input, grid and output slices each fit `limit`. Throws a
+ * RangeError, before any GPU work, where one input plane or one grid row alone is too large.
+ */
+export function planGridSample(geo: SampleGeometry, limit: ChunkLimit): SamplePiece[] {
+  const most = limit.bytes / 4;
+  const dims = geo.spatialDims;
+  const plane = inPlane(geo);
+  const rows = outRows(geo);
+  if (plane > most) {
+    const size = dims === 2 ? `${geo.inH} x ${geo.inW}` : `${geo.inD} x ${geo.inH} x ${geo.inW}`;
+    throw tooLarge('grid_sample', `one input plane (one channel of one batch item, ${size})`, plane, limit);
+  }
+  if (geo.outW * dims > most) {
+    throw tooLarge('grid_sample', `one grid row (W_out = ${geo.outW} points x ${dims})`, geo.outW * dims, limit);
+  }
+  const whole = { batch: 0, batches: geo.n, channel: 0, channels: geo.c, row: 0, rows };
+  const perItem = Math.max(geo.c * plane, outPlane(geo) * dims, geo.c * outPlane(geo));
+  if (perItem <= most) {
+    return splitEvenly(geo.n, Math.floor(most / perItem)).map(([batch, batches]) => ({ ...whole, batch, batches }));
+  }
+  // One batch item at a time: split channels, and output rows where one item's grid or one output
+  // channel is too large. A piece's output is channels x rows x W_out, its grid rows x W_out x dims.
+  const rowsSplit = outPlane(geo) * dims > most;
+  const channelsPerPiece = Math.min(geo.c, Math.floor(most / plane), Math.floor(most / (rowsSplit ? geo.outW : outPlane(geo))));
+  const rowsPerPiece = rowsSplit ? Math.floor(most / (geo.outW * Math.max(channelsPerPiece, dims))) : rows;
+  const pieces: SamplePiece[] = [];
+  for (let batch = 0; batch < geo.n; batch++) {
+    for (const [channel, channels] of splitEvenly(geo.c, channelsPerPiece)) {
+      for (const [row, count] of splitEvenly(rows, rowsPerPiece)) {
+        pieces.push({ batch, batches: 1, channel, channels, row, rows: count });
+      }
+    }
+  }
+  return pieces;
+}
+
+/** The piece as a grid_sample of its own (a row piece flattens D_out x H_out into H_out). */
+export function pieceGeometry(geo: SampleGeometry, piece: SamplePiece): SampleGeometry {
+  const allRows = piece.rows === outRows(geo);
+  const outD = allRows ? geo.outD : 1;
+  const outH = allRows ? geo.outH : piece.rows;
+  const outSpatial = geo.spatialDims === 2 ? [outH, geo.outW] : [outD, outH, geo.outW];
+  return {
+    ...geo,
+    n: piece.batches,
+    c: piece.channels,
+    outD,
+    outH,
+    outputShape: [piece.batches, piece.channels, ...outSpatial],
+  };
+}
+
+/** The input slice of a piece: contiguous, since a piece has all channels or one batch item. */
+export function inputRange(geo: SampleGeometry, piece: SamplePiece): ElementRange {
+  const plane = inPlane(geo);
+  return { start: (piece.batch * geo.c + piece.channel) * plane, length: piece.batches * piece.channels * plane };
+}
+
+/** The grid slice of a piece: contiguous, since a piece has all rows or one batch item. */
+export function gridRange(geo: SampleGeometry, piece: SamplePiece): ElementRange {
+  const dims = geo.spatialDims;
+  const start = (piece.batch * outPlane(geo) + piece.row * geo.outW) * dims;
+  return { start, length: piece.batches * piece.rows * geo.outW * dims };
+}
+
+/** Where the piece's output lands in the full output: one run, or one per channel for a row piece. */
+export function outputRuns(geo: SampleGeometry, piece: SamplePiece): OutputRun[] {
+  const plane = outPlane(geo);
+  const first = (piece.batch * geo.c + piece.channel) * plane;
+  if (piece.rows === outRows(geo)) return [{ from: 0, to: first, length: piece.batches * piece.channels * plane }];
+  const length = piece.rows * geo.outW;
+  return Array.from({ length: piece.channels }, (_, c) => ({
+    from: c * length,
+    to: first + c * plane + piece.row * geo.outW,
+    length,
+  }));
+}
+
+/** One affine_grid piece: whole batch items, or `points` grid points of one item from `point` on. */
+export interface AffinePiece {
+  batch: number;
+  batches: number;
+  point: number;
+  points: number;
+}
+
+/** Pieces of a non-empty affine_grid whose output grid slices each fit `limit`. */
+export function planAffineGrid(geo: AffineGeometry, limit: ChunkLimit): AffinePiece[] {
+  const dims = geo.spatialDims;
+  const volume = geo.d * geo.h * geo.w;
+  const mostPoints = Math.floor(limit.bytes / 4 / dims);
+  if (volume <= mostPoints) {
+    return splitEvenly(geo.n, Math.floor(mostPoints / volume)).map(([batch, batches]) => ({
+      batch,
+      batches,
+      point: 0,
+      points: batches * volume,
+    }));
+  }
+  if (volume > 2 ** 32 - 1) {
+    throw new RangeError(`affine_grid: one batch item has ${volume} grid points, more than the 2^32 - 1 a u32 index reaches`);
+  }
+  const pieces: AffinePiece[] = [];
+  for (let batch = 0; batch < geo.n; batch++) {
+    for (const [point, points] of splitEvenly(volume, mostPoints)) pieces.push({ batch, batches: 1, point, points });
+  }
+  return pieces;
+}
+
+/** The theta rows a piece needs: [batches, dims, dims + 1]. */
+export function thetaRange(geo: AffineGeometry, piece: AffinePiece): ElementRange {
+  const perItem = geo.spatialDims * (geo.spatialDims + 1);
+  return { start: piece.batch * perItem, length: piece.batches * perItem };
+}
+
+/** Where the piece's grid points land in the full output grid (contiguous). */
+export function affineOutputRange(geo: AffineGeometry, piece: AffinePiece): ElementRange {
+  const volume = geo.d * geo.h * geo.w;
+  return { start: (piece.batch * volume + piece.point) * geo.spatialDims, length: piece.points * geo.spatialDims };
+}
