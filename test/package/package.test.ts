@@ -114,6 +114,23 @@ export async function onGpu(device: GPUDevice, encoder: GPUCommandEncoder, buffe
     expect(() => run(bin('tsc'), ['-p', 'ts/tsconfig.json'], scratch)).not.toThrow();
   });
 
+  it('installs a working `webgpu-grid-sample` command, on the CPU where the optional webgpu peer is absent', async () => {
+    const { PNG } = await import('pngjs');
+    const png = new PNG({ width: 4, height: 3 });
+    for (let i = 0; i < png.data.length; i++) png.data[i] = (i * 37) % 256;
+    writeFileSync(join(scratch, 'in.png'), PNG.sync.write(png));
+    const command = join(scratch, 'node_modules/.bin/webgpu-grid-sample');
+    const args = ['warp', 'in.png', 'out.png', '--warp', 'affine', '--angle', '180', '--scale', '1', '--mode', 'nearest'];
+    const result = execFileSync(command, args, { cwd: scratch, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(result).toBe('');
+    const out = PNG.sync.read(readFileSync(join(scratch, 'out.png')));
+    const reversed = new Uint8Array(png.data.length);
+    for (let p = 0; p < 12; p++) reversed.set(png.data.subarray((11 - p) * 4, (11 - p) * 4 + 4), p * 4);
+    expect(new Uint8Array(out.data)).toEqual(reversed);
+    const help = execFileSync(command, ['--help'], { cwd: scratch, encoding: 'utf8' });
+    expect(help).toMatch(/Usage: webgpu-grid-sample warp/);
+  });
+
   it('ships only dist, README and LICENSE', () => {
     expect(readdirSync(installed).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
   });
