@@ -5,6 +5,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, collectErrors, launchChromium } from '../browser/chromium.js';
+import { serveStatic } from '../browser/static-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const golden = resolve(root, 'test/fixtures/golden.json');
@@ -23,6 +25,33 @@ const out = gridSampleCpu(tensor(c.input), tensor(c.grid), c.options);
 const expected = tensor(c.expected).data;
 console.log(JSON.stringify({ length: out.data.length, expected: expected.length,
   maxError: Math.max(...out.data.map((v, i) => Math.abs(v - expected[i]))) }));
+`;
+
+// In a page: GridSampler on navigator.gpu against a bicubic PyTorch golden, and an ImageBitmap warped
+// into a texture against the CPU reference. The result lands in document.body.dataset.result.
+const browserCheck = (specifier: string) => `
+import { GridSampler, gridSampleCpu, imageFromTensor, readImage, tensorFromImage, warpImage } from '${specifier}';
+const decode = ({ shape, data }) => ({ shape, data: new Float32Array(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)).buffer) });
+try {
+  const { cases } = await (await fetch(new URL('../golden.json', location.href))).json();
+  const c = cases.find((c) => c.op === 'grid_sample' && c.options.mode === 'bicubic' && c.name.endsWith('random'));
+  const [input, grid, expected] = [decode(c.input), decode(c.grid), decode(c.expected)];
+  const sampler = await GridSampler.create();
+  const out = await sampler.gridSample(input, grid, c.options);
+  const maxError = Math.max(...out.data.map((v, i) => Math.abs(v - expected.data[i])));
+  const tolerance = 2e-4 * Math.max(1, ...expected.data.map(Math.abs));
+
+  const pixels = new ImageData(24, 16);
+  for (let i = 0; i < pixels.data.length; i++) pixels.data[i] = i % 4 === 3 ? 255 : (i * 53) % 256;
+  const warp = { data: Float32Array.from({ length: 20 * 12 * 2 }, (_, i) => Math.sin(i * 1.7) * 1.1), shape: [1, 12, 20, 2] };
+  const texture = warpImage(sampler.device, await createImageBitmap(pixels), warp, { mode: 'bilinear', paddingMode: 'border' });
+  const gpu = await readImage(sampler.device, texture);
+  const cpu = imageFromTensor(gridSampleCpu(tensorFromImage(pixels), warp, { mode: 'bilinear', paddingMode: 'border' }));
+  const worstByte = Math.max(...gpu.data.map((v, i) => Math.abs(v - cpu.data[i])));
+  document.body.dataset.result = JSON.stringify({ maxError, tolerance, worstByte });
+} catch (error) {
+  document.body.dataset.result = JSON.stringify({ error: String(error) });
+}
 `;
 
 describe('the packed package', () => {
@@ -129,6 +158,40 @@ export async function onGpu(device: GPUDevice, encoder: GPUCommandEncoder, buffe
     expect(new Uint8Array(out.data)).toEqual(reversed);
     const help = execFileSync(command, ['--help'], { cwd: scratch, encoding: 'utf8' });
     expect(help).toMatch(/Usage: webgpu-grid-sample warp/);
+  });
+
+  describe.skipIf(!chromiumAvailable())('in Chromium with WebGPU', () => {
+    it('works from a plain HTML page without a bundler and from a Vite-built page', async () => {
+      writeFileSync(join(scratch, 'golden.json'), readFileSync(golden));
+      mkdirSync(join(scratch, 'plain'), { recursive: true });
+      writeFileSync(join(scratch, 'plain/check.js'), browserCheck('../node_modules/webgpu-grid-sample/dist/index.js'));
+      writeFileSync(join(scratch, 'plain/index.html'), '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./check.js"></script>');
+      mkdirSync(join(scratch, 'app'), { recursive: true });
+      writeFileSync(join(scratch, 'app/check.js'), browserCheck('webgpu-grid-sample'));
+      writeFileSync(join(scratch, 'app/index.html'), '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./check.js"></script>');
+      const { build } = await import('vite');
+      await build({ root: join(scratch, 'app'), base: './', configFile: false, logLevel: 'silent', build: { outDir: join(scratch, 'app-dist') } });
+
+      const site = await serveStatic(scratch, '/site/');
+      const browser = await launchChromium(true);
+      try {
+        for (const page of ['plain/index.html', 'app-dist/index.html']) {
+          const tab = await browser.newPage();
+          const errors = collectErrors(tab);
+          await tab.goto(`${site.url}${page}`);
+          await tab.waitForFunction(() => document.body?.dataset.result !== undefined, undefined, { timeout: 60_000 });
+          const result = JSON.parse((await tab.evaluate(() => document.body.dataset.result)) ?? '{}');
+          expect(result.error, page).toBeUndefined();
+          expect(result.maxError, page).toBeLessThanOrEqual(result.tolerance);
+          expect(result.worstByte, page).toBeLessThanOrEqual(1);
+          expect(errors, page).toEqual([]);
+          await tab.close();
+        }
+      } finally {
+        await browser.close();
+        await site.close();
+      }
+    }, 180_000);
   });
 
   it('ships only dist, README and LICENSE', () => {
