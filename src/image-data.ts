@@ -2,6 +2,22 @@
 import { checkTensor } from './options.js';
 import type { ImageDataLike, Tensor } from './types.js';
 
+/** Checks pixels in memory: positive integer sizes and exactly width x height x 4 bytes. */
+export function checkPixels(op: string, image: unknown): asserts image is ImageDataLike {
+  const { data, width, height } = (image ?? {}) as Partial<ImageDataLike>;
+  if (!(data instanceof Uint8ClampedArray || data instanceof Uint8Array)) {
+    throw new TypeError(`${op}: the image must be an ImageData or { data: Uint8ClampedArray, width, height }`);
+  }
+  for (const [name, value] of [['width', width], ['height', height]] as const) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+      throw new RangeError(`${op}: image ${name} must be a positive integer, got ${String(value)}`);
+    }
+  }
+  if (data.length !== (width as number) * (height as number) * 4) {
+    throw new RangeError(`${op}: data has ${data.length} bytes, ${width} x ${height} RGBA needs ${(width as number) * (height as number) * 4}`);
+  }
+}
+
 /**
  * RGBA8 pixels to a `[1, 4, H, W]` tensor with values in [0, 1] (byte / 255), channels R, G, B, A.
  *
@@ -9,10 +25,8 @@ import type { ImageDataLike, Tensor } from './types.js';
  * const input = tensorFromImage(context.getImageData(0, 0, width, height));
  */
 export function tensorFromImage(image: ImageDataLike): Tensor {
+  checkPixels('tensorFromImage', image);
   const { data, width, height } = image;
-  if (data.length !== width * height * 4) {
-    throw new RangeError(`tensorFromImage: data has ${data.length} bytes, ${width} x ${height} RGBA needs ${width * height * 4}`);
-  }
   const plane = width * height;
   const out = new Float32Array(4 * plane);
   for (let p = 0; p < plane; p++) {

@@ -1,5 +1,6 @@
 // Image warping without hand-written conversion loops: an RGBA8 image or texture in, an RGBA8 texture
 // or canvas out, the four channels sampled together by grid-sample-image.wgsl.
+import { checkPixels } from '../image-data.js';
 import { checkTensor, resolveOptions } from '../options.js';
 import type { GridSampleOptions, ImageDataLike, Tensor } from '../types.js';
 import { BufferUsage } from './flags.js';
@@ -37,8 +38,8 @@ function paramsBuffer(device: GPUDevice, outW: number, outH: number): GPUBuffer 
   return buffer;
 }
 
-const isImageData = (image: ImageLike): image is ImageDataLike =>
-  typeof (image as ImageDataLike).width === 'number' && ArrayBuffer.isView((image as ImageDataLike).data);
+const isImageData = (image: unknown): image is ImageDataLike =>
+  typeof image === 'object' && image !== null && 'data' in image;
 
 /**
  * Uploads an image into a new `rgba8unorm` texture that the warp kernels can read.
@@ -47,8 +48,11 @@ const isImageData = (image: ImageLike): image is ImageDataLike =>
  * const texture = textureFromImage(device, await createImageBitmap(blob));
  */
 export function textureFromImage(device: GPUDevice, image: ImageLike): GPUTexture {
-  const width = isImageData(image) ? image.width : (image as { width: number }).width;
-  const height = isImageData(image) ? image.height : (image as { height: number }).height;
+  if (isImageData(image)) checkPixels('textureFromImage', image);
+  else if (typeof image !== 'object' || image === null || typeof (image as { width?: unknown }).width !== 'number') {
+    throw new TypeError('textureFromImage: the image must be an ImageData-like object, an ImageBitmap, a canvas, an image or a video frame');
+  }
+  const { width, height } = image as { width: number; height: number };
   if (!(width > 0 && height > 0)) throw new RangeError(`textureFromImage: the image is empty (${width} x ${height})`);
   const texture = device.createTexture({
     label: 'warp source',
@@ -57,9 +61,6 @@ export function textureFromImage(device: GPUDevice, image: ImageLike): GPUTextur
     usage: TextureUsage.TEXTURE_BINDING | TextureUsage.COPY_DST | TextureUsage.COPY_SRC | TextureUsage.RENDER_ATTACHMENT,
   });
   if (isImageData(image)) {
-    if (image.data.length !== width * height * 4) {
-      throw new RangeError(`textureFromImage: data has ${image.data.length} bytes, ${width} x ${height} RGBA needs ${width * height * 4}`);
-    }
     device.queue.writeTexture({ texture }, image.data, { bytesPerRow: width * 4 }, [width, height]);
   } else {
     device.queue.copyExternalImageToTexture({ source: image }, { texture }, [width, height]);
@@ -84,6 +85,15 @@ export interface EncodeWarpImageArgs {
   target: GPUTexture;
 }
 
+/** The output size [W, H] of a warp grid, which must be [1, H_out, W_out, 2] with H_out, W_out > 0. */
+function warpSize(gridShape: readonly number[]): [number, number] {
+  const valid = Array.isArray(gridShape) && gridShape.length === 4 && gridShape[0] === 1 && gridShape[3] === 2;
+  if (!valid || !(gridShape[1] > 0 && gridShape[2] > 0) || !gridShape.every(Number.isSafeInteger)) {
+    throw new RangeError(`warpImage: grid must be [1, H_out, W_out, 2] with H_out, W_out > 0, got [${String(gridShape)}]`);
+  }
+  return [gridShape[2], gridShape[1]];
+}
+
 /**
  * Records an RGBA image warp into `encoder`: `target[y][x] = grid_sample(source, grid)[y][x]`.
  *
@@ -96,10 +106,7 @@ export function encodeWarpImage(
   { source, grid, gridShape, target }: EncodeWarpImageArgs,
   options?: GridSampleOptions,
 ): void {
-  if (gridShape.length !== 4 || gridShape[0] !== 1 || gridShape[3] !== 2) {
-    throw new RangeError(`warpImage: grid must be [1, H_out, W_out, 2], got [${gridShape.join(', ')}]`);
-  }
-  const [, outH, outW] = gridShape;
+  const [outW, outH] = warpSize(gridShape);
   if (target.width < outW || target.height < outH) {
     throw new RangeError(`warpImage: target is ${target.width} x ${target.height}, the grid needs ${outW} x ${outH}`);
   }
@@ -152,8 +159,9 @@ export function warpImage(
   options: GridSampleOptions & { target?: GPUTexture | CanvasLike } = {},
 ): GPUTexture {
   checkTensor('grid', grid);
-  const { target, ...sampleOptions } = options;
-  const [, outH, outW] = grid.shape;
+  const [outW, outH] = warpSize(grid.shape);
+  const { target, ...sampleOptions } = options ?? {};
+  resolveOptions(sampleOptions, 2); // fail before allocating anything
   const source = image instanceof Object && 'createView' in image ? (image as GPUTexture) : textureFromImage(device, image as ImageLike);
   let output: GPUTexture;
   if (target && 'getContext' in target) {
