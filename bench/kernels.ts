@@ -4,6 +4,8 @@
 // the workload's grid; identity: an identity warp, constant: every point at the input centre)
 // --against REF: also runs src/ and shaders/ as of git REF (extracted to a temp dir) on the same device,
 // interleaved round by round, and prints the per-round ratio working tree / REF (A/B in one process).
+// It also prints the CPU time of SwiftShader's worker threads for each run (see worker-cpu.ts), the
+// steadier A/B measure on a busy machine.
 import { execSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { oursGpu } from './contenders/ours.js';
 import { installNodeWebGpu } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
 import { summarize } from './stats.js';
+import { softwareGpuCpuNs } from './worker-cpu.js';
 import { selectWorkloads, type Workload, workloadData } from './workloads.js';
 
 const { values } = parseArgs({
@@ -72,21 +75,25 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
     const prepared = await oursGpu(s, timer).prepare(w, inputs);
     if (typeof prepared === 'string') continue;
     await prepared.run();
-    runs.push({ name, prepared, times: [] as number[] });
+    runs.push({ name, prepared, times: [] as number[], cpu: [] as number[] });
   }
   for (let i = 0; i < rounds; i++) {
     for (const r of i % 2 ? [...runs].reverse() : runs) {
+      const before = softwareGpuCpuNs();
       const m = await r.prepared.run();
       r.times.push(m.gpu ?? m.wall);
+      r.cpu.push((softwareGpuCpuNs() - before) / 1e6);
     }
   }
   const parts = runs.map((r) => {
     const s = summarize(r.times);
-    return `${r.name} ${ms(s.median)} ms (${ms(s.min)}-${ms(s.max)})`;
+    return `${r.name} ${ms(s.median)} ms (${ms(s.min)}-${ms(s.max)}), worker CPU ${ms(summarize(r.cpu).median)} ms`;
   });
   if (runs.length === 2) {
     const perRound = summarize(runs[0].times.map((t, i) => t / runs[1].times[i]));
     parts.push(`ratio ${perRound.median.toFixed(3)} (${perRound.min.toFixed(2)}-${perRound.max.toFixed(2)})`);
+    const cpuRatio = summarize(runs[0].cpu.map((t, i) => t / runs[1].cpu[i]));
+    parts.push(`worker-CPU ratio ${cpuRatio.median.toFixed(3)} (${cpuRatio.min.toFixed(2)}-${cpuRatio.max.toFixed(2)})`);
   }
   for (const r of runs) await r.prepared.release();
   console.log(`${w.id} ${values.grid} grid, ${timer ? 'GPU timestamps' : 'submit-to-done'}: ${parts.join('; ')}`);
