@@ -7,6 +7,8 @@ export interface Measurement {
   wall: number;
   /** GPU milliseconds from timestamp queries around the compute passes, when the device has them */
   gpu?: number;
+  /** CPU milliseconds of a software adapter's worker threads (SwiftShader): the GPU work, steady under load */
+  work?: number;
 }
 
 export interface PreparedRun {

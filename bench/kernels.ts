@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GridSampler } from '../src/gpu/sampler.js';
 import type { Tensor } from '../src/types.js';
+import type { PreparedRun } from './contender.js';
 import { oursGpu } from './contenders/ours.js';
 import { installNodeWebGpu } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
@@ -70,7 +71,7 @@ const ms = (v: number) => v.toFixed(1);
 for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
   const data = workloadData(w);
   const inputs = { input: data.input, grid: gridFor(w, values.grid, data.grid) };
-  const runs = [];
+  const runs: { name: string; prepared: PreparedRun; times: number[]; cpu: number[] }[] = [];
   for (const [name, s] of samplers) {
     const prepared = await oursGpu(s, timer).prepare(w, inputs);
     if (typeof prepared === 'string') continue;

@@ -24,8 +24,13 @@ export interface TimedRun {
   wall: number;
   /** milliseconds the GPU spent in the compute passes recorded during the call (timestamps); NaN if none could be read */
   gpu: number;
+  /** CPU milliseconds a software adapter's worker threads used during the call (NaN where unknown) */
+  work: number;
   passes: number;
 }
+
+/** A clock of the CPU time (ns) a software adapter spends, e.g. SwiftShader's worker threads. */
+export type WorkClock = () => number;
 
 export class PassTimer {
   private readonly querySet: GPUQuerySet;
@@ -33,7 +38,10 @@ export class PassTimer {
   private readonly readback: GPUBuffer;
   private passes = 0;
 
-  private constructor(private readonly device: GPUDevice) {
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly workClock: WorkClock,
+  ) {
     this.querySet = device.createQuerySet({ label: 'bench pass timer', type: 'timestamp', count: 2 * MAX_PASSES });
     this.resolveBuffer = device.createBuffer({
       label: 'bench pass timer resolve',
@@ -48,10 +56,10 @@ export class PassTimer {
   }
 
   /** A timer for `device`, or undefined where the device lacks 'timestamp-query'. */
-  static create(device: GPUDevice): PassTimer | undefined {
+  static create(device: GPUDevice, workClock: WorkClock = () => Number.NaN): PassTimer | undefined {
     if (!device.features.has('timestamp-query')) return undefined;
     installWrapper();
-    return new PassTimer(device);
+    return new PassTimer(device, workClock);
   }
 
   nextPass(): GPUComputePassTimestampWrites {
@@ -65,6 +73,7 @@ export class PassTimer {
     if (active) throw new Error('PassTimer: measurements cannot nest');
     this.passes = 0;
     active = this;
+    const work = this.workClock();
     const start = performance.now();
     try {
       await call();
@@ -73,7 +82,8 @@ export class PassTimer {
     }
     await this.device.queue.onSubmittedWorkDone();
     const wall = performance.now() - start;
-    return { wall, gpu: await this.passTime(), passes: this.passes };
+    const workMs = (this.workClock() - work) / 1e6;
+    return { wall, gpu: await this.passTime(), work: workMs, passes: this.passes };
   }
 
   private async passTime(): Promise<number> {

@@ -1,6 +1,8 @@
 // The markdown table and the ours/peer ratios of a run.
 import type { ContenderResult, WorkloadResult } from './suite.js';
 
+export type Metric = 'gpu' | 'wall' | 'work';
+
 export interface RunInfo {
   command: string;
   date: string;
@@ -11,14 +13,15 @@ export interface RunInfo {
 
 export interface RatioSpec {
   label: string;
-  ours: [id: string, metric: 'gpu' | 'wall'];
-  peer: [id: string, metric: 'gpu' | 'wall'];
+  ours: [id: string, metric: Metric];
+  peer: [id: string, metric: Metric];
 }
 
 /** ours/peer, medians of the same run: below 1 means we are faster (0.33 = 3x faster). */
 export const RATIOS: readonly RatioSpec[] = [
   { label: 'GPU kernel / ort-web webgpu kernel (timestamps)', ours: ['ours-gpu', 'gpu'], peer: ['ort-webgpu', 'gpu'] },
   { label: 'GPU submit-to-done / ort-web webgpu run-to-done', ours: ['ours-gpu', 'wall'], peer: ['ort-webgpu', 'wall'] },
+  { label: 'GPU work / ort-web webgpu work (SwiftShader worker CPU)', ours: ['ours-gpu', 'work'], peer: ['ort-webgpu', 'work'] },
   { label: 'GPU kernel / ort-web JS kernels (timestamps)', ours: ['ours-gpu', 'gpu'], peer: ['ort-jsep', 'gpu'] },
   { label: 'GPU kernel / ort-node CPU', ours: ['ours-gpu', 'gpu'], peer: ['ort-node', 'wall'] },
   { label: 'CPU reference / ort-node CPU', ours: ['ours-cpu', 'wall'], peer: ['ort-node', 'wall'] },
@@ -28,7 +31,7 @@ export const RATIOS: readonly RatioSpec[] = [
 
 const find = (w: WorkloadResult, id: string) => w.results.find((r) => r.id === id);
 
-function metric(r: ContenderResult | undefined, m: 'gpu' | 'wall'): number | undefined {
+function metric(r: ContenderResult | undefined, m: Metric): number | undefined {
   return r?.[m]?.median;
 }
 
@@ -40,7 +43,7 @@ export function ratio(w: WorkloadResult, spec: RatioSpec): number | undefined {
 
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-function cell(r: ContenderResult | undefined, m: 'gpu' | 'wall'): string {
+function cell(r: ContenderResult | undefined, m: Metric): string {
   if (!r) return '';
   if (r.skipped) return 'n/a';
   const s = r[m];
@@ -52,16 +55,18 @@ function cell(r: ContenderResult | undefined, m: 'gpu' | 'wall'): string {
 interface Column {
   head: string;
   id: string;
-  m: 'gpu' | 'wall';
+  m: Metric;
 }
 
 const COLUMNS: readonly Column[] = [
   { head: 'ours GPU kernel', id: 'ours-gpu', m: 'gpu' },
   { head: 'ours submit-to-done', id: 'ours-gpu', m: 'wall' },
+  { head: 'ours worker CPU', id: 'ours-gpu', m: 'work' },
   { head: 'ours end to end', id: 'ours-e2e', m: 'wall' },
   { head: 'ours CPU ref', id: 'ours-cpu', m: 'wall' },
   { head: 'ort-web webgpu kernel', id: 'ort-webgpu', m: 'gpu' },
   { head: 'ort-web webgpu run', id: 'ort-webgpu', m: 'wall' },
+  { head: 'ort-web webgpu worker CPU', id: 'ort-webgpu', m: 'work' },
   { head: 'ort-web JS kernel', id: 'ort-jsep', m: 'gpu' },
   { head: 'ort-web wasm', id: 'ort-wasm', m: 'wall' },
   { head: 'ort-node CPU', id: 'ort-node', m: 'wall' },
@@ -69,7 +74,7 @@ const COLUMNS: readonly Column[] = [
 ];
 
 export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[]): string {
-  const present = COLUMNS.filter((c) => workloads.some((w) => find(w, c.id)));
+  const present = COLUMNS.filter((c) => workloads.some((w) => find(w, c.id)?.[c.m] || find(w, c.id)?.skipped));
   const lines: string[] = [];
   lines.push(`Median ms ± half the interquartile range, ${run.rounds} interleaved rounds after ${run.warmup} warm-up.`);
   lines.push(`Command: \`${run.command}\` (${run.date}). ${Object.entries(run.environment).map(([k, v]) => `${k}: ${v}`).join('; ')}.`);

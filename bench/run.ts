@@ -16,6 +16,7 @@ import { PassTimer } from './pass-timer.js';
 import { markdownReport, printRatios, type RunInfo } from './report.js';
 import { runWorkload, type WorkloadResult } from './suite.js';
 import { selectWorkloads } from './workloads.js';
+import { softwareGpuCpuNs } from './worker-cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -53,7 +54,7 @@ const ortJs = skip.has('ort-jsep') ? undefined : await loadOrtWeb('ort.mjs');
 if (ortJs) await startOrtWebGpu(ortJs, true);
 
 const sampler = await GridSampler.create({ device });
-const timer = PassTimer.create(device);
+const timer = PassTimer.create(device, softwareGpuCpuNs);
 const torchMissing = skip.has('torch-cpu') ? 'skipped by --skip' : pytorchUnavailable();
 const torch = torchMissing ? undefined : pytorchCpu();
 
@@ -61,8 +62,8 @@ const contenders: Contender[] = [
   oursGpu(sampler, timer),
   oursEndToEnd(sampler),
   oursCpu(),
-  ortWebGpu(ortNative, 'webgpu', device),
-  ...(ortJs ? [ortWebGpu(ortJs, 'jsep')] : []),
+  ortWebGpu(ortNative, 'webgpu', device, softwareGpuCpuNs),
+  ...(ortJs ? [ortWebGpu(ortJs, 'jsep', undefined, softwareGpuCpuNs)] : []),
   ortCpu(ortNative, 'ort-wasm', 'wasm'),
   ortCpu(ortNode as unknown as Ort, 'ort-node', 'cpu'),
   ...(torch ? [torch] : []),

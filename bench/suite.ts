@@ -12,6 +12,8 @@ export interface ContenderResult {
   skipped?: string;
   wall?: Summary;
   gpu?: Summary;
+  /** software adapter worker CPU time (see worker-cpu.ts) */
+  work?: Summary;
   /** against the CPU reference */
   maxAbsDiff?: number;
   /** elements off by more than the test tolerance (1e-4, bicubic 2e-4, x max(1, max|ref|); nearest exact) */
@@ -44,7 +46,7 @@ export async function runWorkload(w: Workload, contenders: readonly Contender[],
   const reference = gridSampleCpu(data.input, data.grid, optionsOf(w)).data;
   const tol = tolerance(w, reference);
   const results: ContenderResult[] = [];
-  const live: { result: ContenderResult; prepared: PreparedRun; wall: number[]; gpu: number[] }[] = [];
+  const live: { result: ContenderResult; prepared: PreparedRun; wall: number[]; gpu: number[]; work: number[] }[] = [];
   for (const c of contenders) {
     const result: ContenderResult = { id: c.id, label: c.label, timing: c.timing };
     results.push(result);
@@ -57,7 +59,7 @@ export async function runWorkload(w: Workload, contenders: readonly Contender[],
       const out = await prepared.output();
       result.maxAbsDiff = maxAbsDiff(out, reference);
       result.mismatches = out.length === reference.length ? countMismatches(out, reference, tol) : reference.length;
-      live.push({ result, prepared, wall: [], gpu: [] });
+      live.push({ result, prepared, wall: [], gpu: [], work: [] });
     } catch (error) {
       result.skipped = `failed: ${error instanceof Error ? error.message.split("\n")[0] || error.name : String(error)}`;
       console.error(error);
@@ -72,14 +74,18 @@ export async function runWorkload(w: Workload, contenders: readonly Contender[],
       if (round < opts.warmup) continue;
       entry.wall.push(m.wall);
       if (m.gpu !== undefined && Number.isFinite(m.gpu)) entry.gpu.push(m.gpu);
+      if (m.work !== undefined && Number.isFinite(m.work)) entry.work.push(m.work);
     }
   }
   for (const entry of live) {
     entry.result.wall = summarize(entry.wall);
     if (entry.gpu.length > 0) entry.result.gpu = summarize(entry.gpu);
+    if (entry.work.length > 0) entry.result.work = summarize(entry.work);
     entry.result.notes = entry.prepared.notes?.();
     await entry.prepared.release();
-    const gpu = entry.result.gpu ? ` gpu ${fmt(entry.result.gpu.median)} ms` : '';
+    const gpu =
+      (entry.result.gpu ? ` gpu ${fmt(entry.result.gpu.median)} ms` : '') +
+      (entry.result.work ? ` worker CPU ${fmt(entry.result.work.median)} ms` : '');
     opts.log(`  ${w.id} ${entry.result.id}: wall ${fmt(entry.result.wall.median)} ms${gpu}`);
   }
   return { workload: w, results };

@@ -2,9 +2,9 @@
 // pixel: it reads its grid point once, computes taps and weights once, then loops over channels.
 // Needs coordinates.wgsl (appended by the host).
 //
-// Written for the CPU-like cost model of software GPUs as much as for real ones: no private arrays
-// (dynamically indexed, they live in memory), taps unrolled by hand, tap offsets computed once and
-// stepped by one plane per channel, and no branches around NaN coordinates (they fold into the masks).
+// Written for the CPU-like cost model of software GPUs as much as for real ones (bench/NOTES.md): no
+// private arrays, taps unrolled by hand, tap offsets computed once per pixel, tap masks only where the
+// padding mode needs them, and no branch around NaN coordinates (one select per channel instead).
 
 // 0 bilinear, 1 nearest, 2 bicubic
 override MODE: u32 = 0u;
@@ -66,7 +66,9 @@ fn grid_sample_2d(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 
 // Whether a tap at integer coordinate i lies inside [0, size). After border or reflection padding a
-// coordinate is already inside [0, size - 1], so only the tap one above it needs the upper check.
+// coordinate is already inside [0, size - 1], so only the tap one above it needs the upper check, and
+// for the tap itself this folds to true (so its select disappears). A NaN point's result is zeroed
+// once per channel instead of through every tap's mask.
 fn tap_inside(i: f32, size: f32) -> bool {
   if (PADDING != 0u) {
     return i < size;
@@ -89,8 +91,8 @@ fn sample_bilinear(p: Pixel, w: f32, h: f32, out_plane: u32) {
   let w_se = south * east;
   let in_x0 = tap_inside(x0, w);
   let in_x1 = tap_inside(x0 + 1.0, w);
-  let in_y0 = p.sampled && tap_inside(y0, h);
-  let in_y1 = p.sampled && tap_inside(y0 + 1.0, h);
+  let in_y0 = tap_inside(y0, h);
+  let in_y1 = tap_inside(y0 + 1.0, h);
   let m_nw = in_y0 && in_x0;
   let m_ne = in_y0 && in_x1;
   let m_sw = in_y1 && in_x0;
@@ -110,7 +112,7 @@ fn sample_bilinear(p: Pixel, w: f32, h: f32, out_plane: u32) {
     let v_ne = select(0.0, input[src + o_ne], m_ne);
     let v_sw = select(0.0, input[src + o_sw], m_sw);
     let v_se = select(0.0, input[src + o_se], m_se);
-    output[p.dst + c * out_plane] = v_nw * w_nw + v_ne * w_ne + v_sw * w_sw + v_se * w_se;
+    output[p.dst + c * out_plane] = select(0.0, v_nw * w_nw + v_ne * w_ne + v_sw * w_sw + v_se * w_se, p.sampled);
   }
 }
 
@@ -123,12 +125,9 @@ fn sample_nearest(p: Pixel, w: f32, h: f32, out_plane: u32) {
     valid = valid && inside(x, w) && inside(y, h);
   }
   let in_plane = params.in_h * params.in_w;
-  var src = p.src + safe_index(y, h) * params.in_w + safe_index(x, w);
-  var dst = p.dst;
+  let src = p.src + safe_index(y, h) * params.in_w + safe_index(x, w);
   for (var c = 0u; c < params.c; c++) {
-    output[dst] = select(0.0, input[src], valid);
-    src += in_plane;
-    dst += out_plane;
+    output[p.dst + c * out_plane] = select(0.0, input[src + c * in_plane], valid);
   }
 }
 
@@ -186,11 +185,11 @@ fn sample_bicubic(p: Pixel, w: f32, h: f32, out_plane: u32) {
     compute_coordinates(ay[3], h),
   );
   // padded taps (border, reflection) are inside by construction; only zeros padding checks them
-  var col_in = vec4<bool>(p.sampled);
-  var row_in = vec4<bool>(p.sampled);
+  var col_in = vec4<bool>(true);
+  var row_in = vec4<bool>(true);
   if (PADDING == 0u) {
-    col_in = col_in & vec4<bool>(inside(tx.x, w), inside(tx.y, w), inside(tx.z, w), inside(tx.w, w));
-    row_in = row_in & vec4<bool>(inside(ty.x, h), inside(ty.y, h), inside(ty.z, h), inside(ty.w, h));
+    col_in = vec4<bool>(inside(tx.x, w), inside(tx.y, w), inside(tx.z, w), inside(tx.w, w));
+    row_in = vec4<bool>(inside(ty.x, h), inside(ty.y, h), inside(ty.z, h), inside(ty.w, h));
   }
   let cols = vec4<u32>(safe_index(tx.x, w), safe_index(tx.y, w), safe_index(tx.z, w), safe_index(tx.w, w));
   let rows = vec4<u32>(safe_index(ty.x, h), safe_index(ty.y, h), safe_index(ty.z, h), safe_index(ty.w, h)) * params.in_w;
@@ -199,15 +198,12 @@ fn sample_bicubic(p: Pixel, w: f32, h: f32, out_plane: u32) {
   let ok2 = col_in & vec4<bool>(row_in.z);
   let ok3 = col_in & vec4<bool>(row_in.w);
   let in_plane = params.in_h * params.in_w;
-  var src = p.src;
-  var dst = p.dst;
   for (var c = 0u; c < params.c; c++) {
+    let src = p.src + c * in_plane;
     let r0 = bicubic_row(src + rows.x, cols, ok0, cx);
     let r1 = bicubic_row(src + rows.y, cols, ok1, cx);
     let r2 = bicubic_row(src + rows.z, cols, ok2, cx);
     let r3 = bicubic_row(src + rows.w, cols, ok3, cx);
-    output[dst] = cy.x * r0 + cy.y * r1 + cy.z * r2 + cy.w * r3;
-    src += in_plane;
-    dst += out_plane;
+    output[p.dst + c * out_plane] = select(0.0, cy.x * r0 + cy.y * r1 + cy.z * r2 + cy.w * r3, p.sampled);
   }
 }

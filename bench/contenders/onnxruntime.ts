@@ -5,7 +5,7 @@ import type * as OrtWeb from 'onnxruntime-web';
 import type { Contender } from '../contender.js';
 import { timeWall } from '../contender.js';
 import { gridSampleModel } from '../onnx-model.js';
-import { PassTimer } from '../pass-timer.js';
+import { PassTimer, type WorkClock } from '../pass-timer.js';
 import type { Workload } from '../workloads.js';
 import { createBuffer, timeGpu } from './ours.js';
 
@@ -15,8 +15,8 @@ export type Ort = typeof OrtWeb;
 export type OrtWebGpuFlavour = 'webgpu' | 'jsep';
 
 const timers = new WeakMap<GPUDevice, PassTimer | undefined>();
-function timerFor(device: GPUDevice): PassTimer | undefined {
-  if (!timers.has(device)) timers.set(device, PassTimer.create(device));
+function timerFor(device: GPUDevice, workClock?: WorkClock): PassTimer | undefined {
+  if (!timers.has(device)) timers.set(device, PassTimer.create(device, workClock));
   return timers.get(device);
 }
 
@@ -36,7 +36,7 @@ export async function ortDevice(ort: Ort): Promise<GPUDevice> {
   return device;
 }
 
-export function ortWebGpu(ort: Ort, flavour: OrtWebGpuFlavour, expectedDevice?: GPUDevice): Contender {
+export function ortWebGpu(ort: Ort, flavour: OrtWebGpuFlavour, expectedDevice?: GPUDevice, workClock?: WorkClock): Contender {
   const name = flavour === 'webgpu' ? 'ort-web webgpu (native EP)' : 'ort-web webgpu (JS kernels, NCHW)';
   return {
     id: flavour === 'webgpu' ? 'ort-webgpu' : 'ort-jsep',
@@ -55,7 +55,7 @@ export function ortWebGpu(ort: Ort, flavour: OrtWebGpuFlavour, expectedDevice?: 
       });
       const device = await ortDevice(ort);
       if (expectedDevice && device !== expectedDevice) throw new Error('onnxruntime-web switched to another GPUDevice');
-      const timer = timerFor(device);
+      const timer = timerFor(device, workClock);
       const inputBuffer = createBuffer(device, input.data, 'bench ort input');
       const gridBuffer = createBuffer(device, grid.data, 'bench ort grid');
       const feeds = {

@@ -33,8 +33,8 @@ export async function readBuffer(device: GPUDevice, buffer: GPUBuffer, count: nu
 /** Times `call` with timestamps when `timer` exists, else submit-to-done wall time only. */
 export async function timeGpu(device: GPUDevice, timer: PassTimer | undefined, call: () => unknown): Promise<Measurement> {
   if (timer) {
-    const { wall, gpu } = await timer.measure(call);
-    return { wall, gpu };
+    const { wall, gpu, work } = await timer.measure(call);
+    return { wall, gpu, work };
   }
   return timeWall(async () => {
     await call();
