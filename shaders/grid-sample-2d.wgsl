@@ -162,6 +162,24 @@ fn bicubic_row(row: u32, cols: vec4<u32>, ok: vec4<bool>, cx: vec4<f32>) -> f32 
   return cx.x * v.x + cx.y * v.y + cx.z * v.z + cx.w * v.w;
 }
 
+// A tap at integer (row, col) under zeros or border padding: border clamps it to the edge, zeros reads
+// 0 outside. Integer taps are exact here: |x0| <= 2^24, so x0 - 1 .. x0 + 2 fit an i32 and fall inside
+// or outside exactly as PyTorch's float taps do.
+fn bicubic_tap(plane: u32, row: i32, col: i32) -> f32 {
+  let r = u32(clamp(row, 0, i32(params.in_h) - 1));
+  let c = u32(clamp(col, 0, i32(params.in_w) - 1));
+  let v = input[plane + r * params.in_w + c];
+  if (PADDING == 0u) {
+    return select(0.0, v, row >= 0 && row < i32(params.in_h) && col >= 0 && col < i32(params.in_w));
+  }
+  return v;
+}
+
+fn bicubic_tap_row(plane: u32, row: i32, col: i32, cx: vec4<f32>) -> f32 {
+  return cx.x * bicubic_tap(plane, row, col - 1) + cx.y * bicubic_tap(plane, row, col) +
+    cx.z * bicubic_tap(plane, row, col + 1) + cx.w * bicubic_tap(plane, row, col + 2);
+}
+
 fn sample_bicubic(p: Pixel, w: f32, h: f32, out_plane: u32) {
   // Bicubic pads each of its 16 integer taps, not the continuous coordinate.
   let x = grid_sampler_unnormalize(p.g.x, w);
@@ -170,40 +188,47 @@ fn sample_bicubic(p: Pixel, w: f32, h: f32, out_plane: u32) {
   let y0 = floor(y);
   let cx = cubic_coefficients(x - x0);
   let cy = cubic_coefficients(y - y0);
+  let in_plane = params.in_h * params.in_w;
+  if (PADDING != 2u) {
+    // Zeros and border: the taps are recomputed from (ix, iy) for every channel, which measured faster
+    // on SwiftShader than keeping 8 tap indices live across the loop (bench/NOTES.md).
+    let ix = i32(x0);
+    let iy = i32(y0);
+    for (var c = 0u; c < params.c; c++) {
+      let plane = p.src + c * in_plane;
+      // a loop over the rows keeps the compiled kernel small (fully unrolled, SwiftShader's JIT
+      // takes seconds per variant and runs slower); cy.x * row 0 first keeps PyTorch's sum order
+      var sum = cy.x * bicubic_tap_row(plane, iy - 1, ix, cx);
+      for (var j = 1; j < 4; j++) {
+        sum += cy[j] * bicubic_tap_row(plane, iy - 1 + j, ix, cx);
+      }
+      output[p.dst + c * out_plane] = select(0.0, sum, p.sampled);
+    }
+    return;
+  }
+  // Reflection: each tap reflected once per pixel.
   let ax = bicubic_taps(x0);
   let ay = bicubic_taps(y0);
-  let tx = vec4<f32>(
-    compute_coordinates(ax[0], w),
-    compute_coordinates(ax[1], w),
-    compute_coordinates(ax[2], w),
-    compute_coordinates(ax[3], w),
+  let cols = vec4<u32>(
+    safe_index(compute_coordinates(ax[0], w), w),
+    safe_index(compute_coordinates(ax[1], w), w),
+    safe_index(compute_coordinates(ax[2], w), w),
+    safe_index(compute_coordinates(ax[3], w), w),
   );
-  let ty = vec4<f32>(
-    compute_coordinates(ay[0], h),
-    compute_coordinates(ay[1], h),
-    compute_coordinates(ay[2], h),
-    compute_coordinates(ay[3], h),
-  );
-  // padded taps (border, reflection) are inside by construction; only zeros padding checks them
-  var col_in = vec4<bool>(true);
-  var row_in = vec4<bool>(true);
-  if (PADDING == 0u) {
-    col_in = vec4<bool>(inside(tx.x, w), inside(tx.y, w), inside(tx.z, w), inside(tx.w, w));
-    row_in = vec4<bool>(inside(ty.x, h), inside(ty.y, h), inside(ty.z, h), inside(ty.w, h));
-  }
-  let cols = vec4<u32>(safe_index(tx.x, w), safe_index(tx.y, w), safe_index(tx.z, w), safe_index(tx.w, w));
-  let rows = vec4<u32>(safe_index(ty.x, h), safe_index(ty.y, h), safe_index(ty.z, h), safe_index(ty.w, h)) * params.in_w;
-  let ok0 = col_in & vec4<bool>(row_in.x);
-  let ok1 = col_in & vec4<bool>(row_in.y);
-  let ok2 = col_in & vec4<bool>(row_in.z);
-  let ok3 = col_in & vec4<bool>(row_in.w);
-  let in_plane = params.in_h * params.in_w;
+  let rows = vec4<u32>(
+    safe_index(compute_coordinates(ay[0], h), h),
+    safe_index(compute_coordinates(ay[1], h), h),
+    safe_index(compute_coordinates(ay[2], h), h),
+    safe_index(compute_coordinates(ay[3], h), h),
+  ) * params.in_w;
+  // reflected taps are inside by construction
+  let ok = vec4<bool>(true);
   for (var c = 0u; c < params.c; c++) {
-    let src = p.src + c * in_plane;
-    let r0 = bicubic_row(src + rows.x, cols, ok0, cx);
-    let r1 = bicubic_row(src + rows.y, cols, ok1, cx);
-    let r2 = bicubic_row(src + rows.z, cols, ok2, cx);
-    let r3 = bicubic_row(src + rows.w, cols, ok3, cx);
+    let plane = p.src + c * in_plane;
+    let r0 = bicubic_row(plane + rows.x, cols, ok, cx);
+    let r1 = bicubic_row(plane + rows.y, cols, ok, cx);
+    let r2 = bicubic_row(plane + rows.z, cols, ok, cx);
+    let r3 = bicubic_row(plane + rows.w, cols, ok, cx);
     output[p.dst + c * out_plane] = select(0.0, cy.x * r0 + cy.y * r1 + cy.z * r2 + cy.w * r3, p.sampled);
   }
 }
