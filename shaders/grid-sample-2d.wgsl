@@ -198,10 +198,11 @@ fn sample_bicubic(p: Pixel, w: f32, h: f32, out_plane: u32) {
       let plane = p.src + c * in_plane;
       // a loop over the rows keeps the compiled kernel small (fully unrolled, SwiftShader's JIT
       // takes seconds per variant and runs slower); cy.x * row 0 first keeps PyTorch's sum order
-      var sum = cy.x * bicubic_tap_row(plane, iy - 1, ix, cx);
-      for (var j = 1; j < 4; j++) {
-        sum += cy[j] * bicubic_tap_row(plane, iy - 1 + j, ix, cx);
+      var rows: vec4<f32>;
+      for (var j = 0; j < 4; j++) {
+        rows[j] = bicubic_tap_row(plane, iy - 1 + j, ix, cx);
       }
+      let sum = cy.x * rows.x + cy.y * rows.y + cy.z * rows.z + cy.w * rows.w;
       output[p.dst + c * out_plane] = select(0.0, sum, p.sampled);
     }
     return;
