@@ -25,14 +25,15 @@ const bilinear: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners 
   for (let b = 0; b < N; b++) {
     const inBatch = b * C * inPlane;
     const outBatch = b * C * outPlane;
-    for (let p = 0; p < outPlane; p++) {
-      const gx = grid[(b * outPlane + p) * 2];
-      const gy = grid[(b * outPlane + p) * 2 + 1];
+    for (let p = 0, g = b * outPlane * 2; p < outPlane; p++, g += 2) {
+      const gx = grid[g];
+      const gy = grid[g + 1];
       if (Number.isNaN(gx) || Number.isNaN(gy)) continue; // a NaN coordinate samples nothing
       const x = computeSourceIndex(gx, W, paddingMode, alignCorners);
       const y = computeSourceIndex(gy, H, paddingMode, alignCorners);
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
+      // |x|, |y| <= 2^24 (COORD_LIMIT), so the tap indices are int32
+      const x0 = Math.floor(x) | 0;
+      const y0 = Math.floor(y) | 0;
       const w = f(x - x0);
       const e = f(1 - w);
       const nFrac = f(y - y0);
@@ -41,13 +42,20 @@ const bilinear: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners 
       const ne = f(s * w);
       const sw = f(nFrac * e);
       const se = f(nFrac * w);
+      let base = inBatch + y0 * W + x0;
+      let outIndex = outBatch + p;
+      if (x0 >= 0 && x0 + 1 < W && y0 >= 0 && y0 + 1 < H) {
+        // all four taps inside (the common case): no per-tap checks in the channel loop
+        for (let c = 0; c < C; c++, base += inPlane, outIndex += outPlane) {
+          out[outIndex] = f(f(f(f(input[base] * nw) + f(input[base + 1] * ne)) + f(input[base + W] * sw)) + f(input[base + W + 1] * se));
+        }
+        continue;
+      }
       const inX0 = x0 >= 0 && x0 < W;
       const inX1 = x0 + 1 >= 0 && x0 + 1 < W;
       const inY0 = y0 >= 0 && y0 < H;
       const inY1 = y0 + 1 >= 0 && y0 + 1 < H;
-      const offNw = inBatch + y0 * W + x0;
-      let outIndex = outBatch + p;
-      for (let c = 0, base = offNw; c < C; c++, base += inPlane, outIndex += outPlane) {
+      for (let c = 0; c < C; c++, base += inPlane, outIndex += outPlane) {
         const vNw = inY0 && inX0 ? input[base] : 0;
         const vNe = inY0 && inX1 ? input[base + 1] : 0;
         const vSw = inY1 && inX0 ? input[base + W] : 0;
