@@ -100,6 +100,18 @@ export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[
       .filter((r) => r.mismatches)
       .map((r) => `${w.workload.id} ${r.label}: ${r.mismatches} elements differ from PyTorch semantics (max |diff| ${r.maxAbsDiff?.toPrecision(3)})`),
   );
+  const pool = workloads.flatMap((w) => {
+    const notes = find(w, 'ours-e2e')?.notes as
+      | { statsAfterFirstCall: { liveBuffers: number; pipelinesCompiled: number }; statsAfterAllCalls: { liveBuffers: number; pipelinesCompiled: number }; calls: number }
+      | undefined;
+    if (!notes) return [];
+    const { statsAfterFirstCall: a, statsAfterAllCalls: b, calls } = notes;
+    return [`${w.workload.id} ${b.liveBuffers === a.liveBuffers && b.pipelinesCompiled === a.pipelinesCompiled ? 'reused everything' : 'ALLOCATED OR COMPILED AGAIN'}: liveBuffers ${a.liveBuffers} -> ${b.liveBuffers}, pipelinesCompiled ${a.pipelinesCompiled} -> ${b.pipelinesCompiled} over ${calls} calls`];
+  });
+  if (pool.length > 0) {
+    lines.push('');
+    lines.push(`\`sampler.stats\` after the first \`gridSample\` call of a workload -> after all its calls (same shapes): ${pool.join('; ')}.`);
+  }
   if (skipped.length + off.length > 0) lines.push('');
   for (const s of skipped) lines.push(`- n/a: ${s}`);
   for (const s of off) lines.push(`- ${s}`);
