@@ -7,11 +7,10 @@ import { parseArgs } from 'node:util';
 import * as ortNode from 'onnxruntime-node';
 import { GridSampler } from '../src/gpu/sampler.js';
 import type { Contender } from './contender.js';
-import { type Ort, ortCpu, ortDevice, ortWebGpu } from './contenders/onnxruntime.js';
+import { type Ort, ortCpu, ortWebGpu, startOrtWebGpu } from './contenders/onnxruntime.js';
 import { oursCpu, oursEndToEnd, oursGpu } from './contenders/ours.js';
 import { pytorchCpu, pytorchUnavailable } from './contenders/pytorch.js';
 import { installNodeWebGpu, loadOrtWeb, settle } from './node-setup.js';
-import { gridSampleModel } from './onnx-model.js';
 import { PassTimer } from './pass-timer.js';
 import { markdownReport, printRatios, type RunInfo } from './report.js';
 import { runWorkload, type WorkloadResult } from './suite.js';
@@ -35,18 +34,6 @@ const warmup = Number(values.warmup);
 const log = (line: string) => console.log(line);
 
 await installNodeWebGpu();
-
-// A tiny webgpu session makes onnxruntime-web create its device; our kernels run on that same device.
-// The session stays open: onnxruntime-web destroys its device when its last webgpu session is released.
-const keepSessions: unknown[] = [];
-async function startOrtWebGpu(ort: Ort, jsep: boolean): Promise<GPUDevice> {
-  const model = gridSampleModel({ inputShape: [1, 1, 2, 2], gridShape: [1, 1, 1, 2], mode: 'bilinear', paddingMode: 'zeros', alignCorners: false });
-  const session = await ort.InferenceSession.create(model, {
-    executionProviders: [jsep ? { name: 'webgpu', preferredLayout: 'NCHW' } : 'webgpu'],
-  });
-  keepSessions.push(session);
-  return ortDevice(ort);
-}
 
 const ortNative = await loadOrtWeb('ort.webgpu.mjs');
 const device = await startOrtWebGpu(ortNative, false);

@@ -36,6 +36,22 @@ export async function ortDevice(ort: Ort): Promise<GPUDevice> {
   return device;
 }
 
+// Sessions that keep onnxruntime-web's device alive: it destroys the device with its last webgpu session.
+const keepAlive: unknown[] = [];
+
+/**
+ * Makes onnxruntime-web create its WebGPU device (with a tiny session kept open for the whole run)
+ * and returns it: our kernels run on that same device.
+ */
+export async function startOrtWebGpu(ort: Ort, jsep: boolean): Promise<GPUDevice> {
+  const model = gridSampleModel({ inputShape: [1, 1, 2, 2], gridShape: [1, 1, 1, 2], mode: 'bilinear', paddingMode: 'zeros', alignCorners: false });
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: [jsep ? { name: 'webgpu', preferredLayout: 'NCHW' } : 'webgpu'],
+  });
+  keepAlive.push(session);
+  return ortDevice(ort);
+}
+
 export function ortWebGpu(ort: Ort, flavour: OrtWebGpuFlavour, expectedDevice?: GPUDevice, workClock?: WorkClock): Contender {
   const name = flavour === 'webgpu' ? 'ort-web webgpu (native EP)' : 'ort-web webgpu (JS kernels, NCHW)';
   return {
