@@ -12,9 +12,13 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 // Dawn tears its instance down when the GPU object is garbage collected: keep it for the whole run.
 let keepAlive: GPU | undefined;
 
-/** navigator.gpu from the `webgpu` package (Dawn), on SwiftShader when no VK_ICD_FILENAMES is set. */
+/**
+ * navigator.gpu from the `webgpu` package (Dawn). Without VK_ICD_FILENAMES it picks SwiftShader when
+ * Debian's chromium is installed, unless BENCH_ADAPTER=system (a machine with a real GPU).
+ */
 export async function installNodeWebGpu(): Promise<GPU> {
-  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const useSystem = process.env.BENCH_ADAPTER === 'system';
+  if (!useSystem && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
   keepAlive = create([]);

@@ -3,6 +3,7 @@
 // without a GPU) through playwright-core, and writes bench/results-browser.{json,md}.
 // Options: --only W1,W3 (default: all)  --rounds N (default 5)  --warmup N (default 1)
 //          --chromium PATH (default /usr/bin/chromium)  --out PREFIX (default bench/results-browser)
+//          --adapter swiftshader|system (default swiftshader; system: the machine's GPU)
 import { readFileSync, writeFileSync, mkdtempSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '1' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
     out: { type: 'string', default: 'bench/results-browser' },
+    adapter: { type: 'string', default: 'swiftshader' },
   },
 });
 
@@ -62,8 +64,7 @@ const browser = await chromium.launch({
   args: [
     '--enable-unsafe-webgpu',
     '--enable-features=Vulkan',
-    '--use-vulkan=swiftshader',
-    '--use-webgpu-adapter=swiftshader',
+    ...(values.adapter === 'system' ? [] : ['--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader']),
     '--no-sandbox',
     '--disable-background-networking',
     '--disable-component-update',
