@@ -197,7 +197,7 @@ fn sample_bicubic(p: Pixel, w: f32, h: f32, out_plane: u32) {
     for (var c = 0u; c < params.c; c++) {
       let plane = p.src + c * in_plane;
       // a loop over the rows keeps the compiled kernel small (fully unrolled, SwiftShader's JIT
-      // takes seconds per variant and runs slower); cy.x * row 0 first keeps PyTorch's sum order
+      // takes seconds per variant and runs slower); the rows are then summed in PyTorch's order
       var rows: vec4<f32>;
       for (var j = 0; j < 4; j++) {
         rows[j] = bicubic_tap_row(plane, iy - 1 + j, ix, cx);
