@@ -47,7 +47,8 @@ fn grid_sample_2d(@builtin(global_invocation_id) gid: vec3<u32>) {
   let batch = pixel / out_plane;
   let raw = grid[pixel];
   let sampled = !(is_nan(raw.x) || is_nan(raw.y));
-  // a NaN point computes its taps from (0, 0) so every index stays finite; its masks are all false
+  // a NaN point computes its taps from (0, 0), so every index stays finite and in bounds; its result
+  // is then zeroed through p.sampled
   let p = Pixel(
     select(vec2<f32>(0.0), raw, sampled),
     sampled,
