@@ -1,5 +1,6 @@
-// Dispatch folding at the kernel's real workgroup size: more than maxComputeWorkgroupsPerDimension
-// workgroups in x fold into y (the sampler test's 1030 x 4100 grid only folds at 64 invocations a group).
+// Dispatch shapes: output points of a batch in x (folding into y past maxComputeWorkgroupsPerDimension
+// workgroups, at the kernel's real workgroup size: the sampler test's 1030 x 4100 grid only folds at 64
+// invocations a group), batches in z (in chunks past maxComputeWorkgroupsPerDimension batches).
 import { afterAll, describe, expect, it } from 'vitest';
 import { GridSampler, gridSampleCpu } from '../../src/index.js';
 import { WORKGROUP_SIZE } from '../../src/gpu/variants.js';
@@ -28,5 +29,16 @@ describe.skipIf(!device)('dispatch folding at WORKGROUP_SIZE', async () => {
     const out = await sampler.gridSample(input, grid);
     const expected = gridSampleCpu(input, grid);
     expectTensorClose(out, expected, toleranceFor('bilinear', expected.data));
+  });
+
+  it('samples every batch when there are more batches than maxComputeWorkgroupsPerDimension', async () => {
+    const n = gpu.limits.maxComputeWorkgroupsPerDimension + 7;
+    for (const dims of [2, 3] as const) {
+      const input = randomTensor(dims === 2 ? [n, 2, 2, 3] : [n, 2, 2, 2, 3], 33);
+      const grid = randomTensor(dims === 2 ? [n, 1, 2, 2] : [n, 1, 1, 2, 3], 34, -1.1, 1.1);
+      const out = await sampler.gridSample(input, grid);
+      const expected = gridSampleCpu(input, grid);
+      expectTensorClose(out, expected, toleranceFor('bilinear', expected.data), `${dims}-D`);
+    }
   });
 });
