@@ -21,8 +21,6 @@ struct Params {
   out_w: u32,
   // invocations per row of a 2-D dispatch (large outputs exceed 65535 workgroups in x)
   row_pitch: u32,
-  // the batch of dispatch z = 0 (batches run in dispatch z, in chunks of at most 65535)
-  batch_offset: u32,
 }
 
 @group(0) @binding(0) var<storage, read> input: array<f32>;
@@ -41,13 +39,12 @@ struct Pixel {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn grid_sample_2d(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let point = gid.x + gid.y * params.row_pitch;
+  let pixel = gid.x + gid.y * params.row_pitch;
   let out_plane = params.out_h * params.out_w;
-  if (point >= out_plane) {
+  if (pixel >= params.n * out_plane) {
     return;
   }
-  let batch = gid.z + params.batch_offset;
-  let pixel = batch * out_plane + point;
+  let batch = pixel / out_plane;
   let raw = grid[pixel];
   let sampled = !(is_nan(raw.x) || is_nan(raw.y));
   // a NaN point computes its taps from (0, 0), so every index stays finite and in bounds; its result

@@ -15,7 +15,6 @@ struct Params {
   out_h: u32,
   out_w: u32,
   row_pitch: u32,
-  batch_offset: u32,
 }
 
 @group(0) @binding(0) var<storage, read> input: array<f32>;
@@ -25,17 +24,15 @@ struct Params {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn grid_sample_3d(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let point = gid.x + gid.y * params.row_pitch;
+  let voxel = gid.x + gid.y * params.row_pitch;
   let out_volume = params.out_d * params.out_h * params.out_w;
-  if (point >= out_volume) {
+  if (voxel >= params.n * out_volume) {
     return;
   }
-  // batches run in dispatch z, in chunks of at most 65535 starting at batch_offset
-  let batch = gid.z + params.batch_offset;
-  let voxel = batch * out_volume + point;
+  let batch = voxel / out_volume;
   let in_volume = params.in_d * params.in_h * params.in_w;
   let in_base = batch * params.c * in_volume;
-  let out_base = batch * params.c * out_volume + point;
+  let out_base = batch * params.c * out_volume + (voxel - batch * out_volume);
   let g = vec3<f32>(grid[voxel * 3u], grid[voxel * 3u + 1u], grid[voxel * 3u + 2u]);
   let size = vec3<f32>(f32(params.in_w), f32(params.in_h), f32(params.in_d));
   if (is_nan(g.x) || is_nan(g.y) || is_nan(g.z)) {

@@ -34,8 +34,7 @@ export interface EncodeAffineGridArgs {
   output: GPUBuffer;
 }
 
-// output points per batch; batches go in dispatch z
-const samplePoints = (geo: SampleGeometry) => geo.outD * geo.outH * geo.outW;
+const samplePoints = (geo: SampleGeometry) => geo.n * geo.outD * geo.outH * geo.outW;
 
 const STORAGE_IN = BufferUsage.STORAGE | BufferUsage.COPY_DST;
 const STORAGE_OUT = BufferUsage.STORAGE | BufferUsage.COPY_SRC;
@@ -92,19 +91,11 @@ export class GridSampler {
     try {
       return {
         data: await this.run(output, (encoder) => {
-          this.record(
-            encoder,
-            pipeline,
-            variant,
-            sampleParams(geo, 0),
-            samplePoints(geo),
-            [
-              [inputBuffer, input.data.byteLength],
-              [gridBuffer, grid.data.byteLength],
-              [output, count * 4],
-            ],
-            geo.n,
-          );
+          this.record(encoder, pipeline, variant, sampleParams(geo, 0), samplePoints(geo), [
+            [inputBuffer, input.data.byteLength],
+            [gridBuffer, grid.data.byteLength],
+            [output, count * 4],
+          ]);
         }),
         shape: geo.outputShape,
       };
@@ -157,19 +148,11 @@ export class GridSampler {
     if (count === 0) return;
     const variant = sampleVariant(geo.spatialDims, opts);
     const pipeline = pipelineSync(this.device, variant.kernel, variant.constants);
-    this.record(
-      encoder,
-      pipeline,
-      variant,
-      sampleParams(geo, 0),
-      samplePoints(geo),
-      [
-        [args.input, inputBytes],
-        [args.grid, gridBytes],
-        [args.output, outputBytes],
-      ],
-      geo.n,
-    );
+    this.record(encoder, pipeline, variant, sampleParams(geo, 0), samplePoints(geo), [
+      [args.input, inputBytes],
+      [args.grid, gridBytes],
+      [args.output, outputBytes],
+    ]);
   }
 
   /** Records affine_grid into `encoder`: theta [N, 2, 3] or [N, 3, 4] in, grid out, all on the GPU. */
@@ -268,23 +251,16 @@ export class GridSampler {
     params: Uint32Array,
     invocations: number,
     bindings: [buffer: GPUBuffer, size: number][],
-    batches = 1,
   ): void {
-    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
-    const dispatch = dispatchSize(invocations, WORKGROUP_SIZE, max);
+    const dispatch = dispatchSize(invocations, WORKGROUP_SIZE, this.device.limits.maxComputeWorkgroupsPerDimension);
     params[variant.kernel === 'affine-grid' ? 4 : 8] = dispatch.rowPitch;
+    const uniform = this.uniformBuffer(params);
     const pass = encoder.beginComputePass({ label: variant.kernel });
     pass.setPipeline(pipeline);
-    // grid_sample: batches in dispatch z (no integer division per invocation), past 65,535 in chunks
-    for (let first = 0; first < batches; first += max) {
-      if (variant.kernel !== 'affine-grid') params[9] = first;
-      const uniform = this.uniformBuffer(params);
-      pass.setBindGroup(0, this.bindGroup(variant, [...bindings, [uniform, uniform.size]]));
-      pass.dispatchWorkgroups(dispatch.x, dispatch.y, Math.min(max, batches - first));
-    }
+    pass.setBindGroup(0, this.bindGroup(variant, [...bindings, [uniform, uniform.size]]));
+    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
     pass.end();
   }
-
 
   private uniformBuffer(params: Uint32Array): GPUBuffer {
     const key = params.join(',');

@@ -1,6 +1,6 @@
-// Dispatch shapes: output points of a batch in x (folding into y past maxComputeWorkgroupsPerDimension
-// workgroups, at the kernel's real workgroup size: the sampler test's 1030 x 4100 grid only folds at 64
-// invocations a group), batches in z (in chunks past maxComputeWorkgroupsPerDimension batches).
+// Dispatch shapes at the kernel's real workgroup size: more than maxComputeWorkgroupsPerDimension
+// workgroups fold into y (the sampler test's 1030 x 4100 grid only folds at 64 invocations a group), and
+// more batches than that limit still sample every batch.
 import { afterAll, describe, expect, it } from 'vitest';
 import { GridSampler, gridSampleCpu } from '../../src/index.js';
 import { WORKGROUP_SIZE } from '../../src/gpu/variants.js';
