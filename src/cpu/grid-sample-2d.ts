@@ -18,21 +18,27 @@ export function gridSample2d(
 
 type Sampler2d = typeof gridSample2d;
 
-const bilinear: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }) => {
+const bilinear: Sampler2d = (input, grid, out, geo, opts) => {
+  if (geo.c > 1 && geo.inH * geo.inW >= PLANE_BY_PLANE_MIN) {
+    bilinearPlaneByPlane(input, grid, out, geo, opts);
+    return;
+  }
+  const { paddingMode, alignCorners } = opts;
   const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
   const inPlane = H * W;
   const outPlane = outH * outW;
   for (let b = 0; b < N; b++) {
     const inBatch = b * C * inPlane;
     const outBatch = b * C * outPlane;
-    for (let p = 0; p < outPlane; p++) {
-      const gx = grid[(b * outPlane + p) * 2];
-      const gy = grid[(b * outPlane + p) * 2 + 1];
+    for (let p = 0, g = b * outPlane * 2; p < outPlane; p++, g += 2) {
+      const gx = grid[g];
+      const gy = grid[g + 1];
       if (Number.isNaN(gx) || Number.isNaN(gy)) continue; // a NaN coordinate samples nothing
       const x = computeSourceIndex(gx, W, paddingMode, alignCorners);
       const y = computeSourceIndex(gy, H, paddingMode, alignCorners);
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
+      // |x|, |y| <= 2^24 (COORD_LIMIT), so the tap indices are int32
+      const x0 = Math.floor(x) | 0;
+      const y0 = Math.floor(y) | 0;
       const w = f(x - x0);
       const e = f(1 - w);
       const nFrac = f(y - y0);
@@ -41,18 +47,88 @@ const bilinear: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners 
       const ne = f(s * w);
       const sw = f(nFrac * e);
       const se = f(nFrac * w);
+      let base = inBatch + y0 * W + x0;
+      let outIndex = outBatch + p;
+      if (x0 >= 0 && x0 + 1 < W && y0 >= 0 && y0 + 1 < H) {
+        // all four taps inside (the common case): no per-tap checks in the channel loop
+        for (let c = 0; c < C; c++, base += inPlane, outIndex += outPlane) {
+          out[outIndex] = f(f(f(f(input[base] * nw) + f(input[base + 1] * ne)) + f(input[base + W] * sw)) + f(input[base + W + 1] * se));
+        }
+        continue;
+      }
       const inX0 = x0 >= 0 && x0 < W;
       const inX1 = x0 + 1 >= 0 && x0 + 1 < W;
       const inY0 = y0 >= 0 && y0 < H;
       const inY1 = y0 + 1 >= 0 && y0 + 1 < H;
-      const offNw = inBatch + y0 * W + x0;
-      let outIndex = outBatch + p;
-      for (let c = 0, base = offNw; c < C; c++, base += inPlane, outIndex += outPlane) {
+      for (let c = 0; c < C; c++, base += inPlane, outIndex += outPlane) {
         const vNw = inY0 && inX0 ? input[base] : 0;
         const vNe = inY0 && inX1 ? input[base + 1] : 0;
         const vSw = inY1 && inX0 ? input[base + W] : 0;
         const vSe = inY1 && inX1 ? input[base + W + 1] : 0;
         out[outIndex] = f(f(f(f(vNw * nw) + f(vNe * ne)) + f(vSw * sw)) + f(vSe * se));
+      }
+    }
+  }
+};
+
+// Input planes from this many elements (1 MiB of float32) on: sample plane by plane. Taps and weights
+// of every output pixel are computed once into arrays, then each channel is sampled over the whole
+// image, so the random reads stay inside one input plane at a time instead of all C of them (the
+// cache misses dominate on large images). The arithmetic per element is the same as above.
+const PLANE_BY_PLANE_MIN = 1 << 18;
+
+const bilinearPlaneByPlane: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }) => {
+  const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
+  const inPlane = H * W;
+  const outPlane = outH * outW;
+  const offset = new Int32Array(outPlane); // nw tap within a plane
+  const inside = new Uint8Array(outPlane); // taps inside: nw 1, ne 2, sw 4, se 8; 0 for a NaN point
+  const weights = new Float32Array(4 * outPlane); // nw, ne, sw, se: float32 values, stored exactly
+  for (let b = 0; b < N; b++) {
+    for (let p = 0, g = b * outPlane * 2; p < outPlane; p++, g += 2) {
+      const gx = grid[g];
+      const gy = grid[g + 1];
+      if (Number.isNaN(gx) || Number.isNaN(gy)) {
+        inside[p] = 0; // a NaN coordinate samples nothing
+        offset[p] = 0;
+        weights.fill(0, 4 * p, 4 * p + 4);
+        continue;
+      }
+      const x = computeSourceIndex(gx, W, paddingMode, alignCorners);
+      const y = computeSourceIndex(gy, H, paddingMode, alignCorners);
+      const x0 = Math.floor(x) | 0;
+      const y0 = Math.floor(y) | 0;
+      const w = f(x - x0);
+      const e = f(1 - w);
+      const nFrac = f(y - y0);
+      const s = f(1 - nFrac);
+      weights[4 * p] = f(s * e);
+      weights[4 * p + 1] = f(s * w);
+      weights[4 * p + 2] = f(nFrac * e);
+      weights[4 * p + 3] = f(nFrac * w);
+      const inX0 = x0 >= 0 && x0 < W;
+      const inX1 = x0 + 1 >= 0 && x0 + 1 < W;
+      const inY0 = y0 >= 0 && y0 < H;
+      const inY1 = y0 + 1 >= 0 && y0 + 1 < H;
+      inside[p] = (inY0 && inX0 ? 1 : 0) | (inY0 && inX1 ? 2 : 0) | (inY1 && inX0 ? 4 : 0) | (inY1 && inX1 ? 8 : 0);
+      offset[p] = y0 * W + x0;
+    }
+    for (let c = 0; c < C; c++) {
+      const plane = (b * C + c) * inPlane;
+      const outBase = (b * C + c) * outPlane;
+      for (let p = 0; p < outPlane; p++) {
+        const o = plane + offset[p];
+        const m = inside[p];
+        const k = 4 * p;
+        if (m === 15) {
+          out[outBase + p] = f(f(f(f(input[o] * weights[k]) + f(input[o + 1] * weights[k + 1])) + f(input[o + W] * weights[k + 2])) + f(input[o + W + 1] * weights[k + 3]));
+          continue;
+        }
+        const vNw = m & 1 ? input[o] : 0;
+        const vNe = m & 2 ? input[o + 1] : 0;
+        const vSw = m & 4 ? input[o + W] : 0;
+        const vSe = m & 8 ? input[o + W + 1] : 0;
+        out[outBase + p] = f(f(f(f(vNw * weights[k]) + f(vNe * weights[k + 1])) + f(vSw * weights[k + 2])) + f(vSe * weights[k + 3]));
       }
     }
   }

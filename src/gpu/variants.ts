@@ -2,7 +2,7 @@
 import type { AffineGeometry, ResolvedOptions, SampleGeometry } from '../options.js';
 import type { KernelName, OverrideConstants } from './pipelines.js';
 
-export const WORKGROUP_SIZE = 64;
+export const WORKGROUP_SIZE = 128;
 
 const MODE = { bilinear: 0, nearest: 1, bicubic: 2 } as const;
 const PADDING = { zeros: 0, border: 1, reflection: 2 } as const;

@@ -1,0 +1,37 @@
+// What every side of the comparison implements: prepare a workload, then time one run at a time.
+import type { Tensor } from '../src/types.js';
+import type { Workload } from './workloads.js';
+
+export interface Measurement {
+  /** wall-clock milliseconds of one run (for GPU contenders: until the queue reports the work done) */
+  wall: number;
+  /** GPU milliseconds from timestamp queries around the compute passes, when the device has them */
+  gpu?: number;
+  /** CPU milliseconds of a software adapter's worker threads (SwiftShader): the GPU work, steady under load */
+  work?: number;
+}
+
+export interface PreparedRun {
+  run(): Promise<Measurement>;
+  /** The result, to check against the CPU reference (outside the timed runs). */
+  output(): Promise<Float32Array>;
+  release(): void | Promise<void>;
+  /** Extra facts to record (e.g. buffer-pool counters). */
+  notes?(): Record<string, unknown>;
+}
+
+export interface Contender {
+  id: string;
+  label: string;
+  /** How `wall` is measured, for the table legend. */
+  timing: string;
+  /** A prepared run, or a string saying why this workload is skipped. */
+  prepare(workload: Workload, data: { input: Tensor; grid: Tensor }): Promise<PreparedRun | string>;
+}
+
+/** Wall time of one awaited call, in milliseconds. */
+export async function timeWall(call: () => unknown): Promise<Measurement> {
+  const start = performance.now();
+  await call();
+  return { wall: performance.now() - start };
+}

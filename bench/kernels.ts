@@ -1,0 +1,103 @@
+// `npm run bench:kernels`: our GPU kernel alone (GPU timestamps), quick to start, for trying kernel
+// ideas; no peers, so quote ratios against peers only from `npm run bench`.
+// Options: --only W1,W3   --rounds N (default 9)   --grid random|identity|constant (default random:
+// the workload's grid; identity: an identity warp, constant: every point at the input centre)
+// --against REF: also runs src/ and shaders/ as of git REF (extracted to a temp dir) on the same device,
+// interleaved round by round, and prints the per-round ratio working tree / REF (A/B in one process).
+// It also prints the CPU time of SwiftShader's worker threads for each run (see worker-cpu.ts), the
+// steadier A/B measure on a busy machine.
+import { execSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { GridSampler } from '../src/gpu/sampler.js';
+import type { Tensor } from '../src/types.js';
+import type { PreparedRun } from './contender.js';
+import { oursGpu } from './contenders/ours.js';
+import { installNodeWebGpu } from './node-setup.js';
+import { PassTimer } from './pass-timer.js';
+import { summarize } from './stats.js';
+import { softwareGpuCpuNs } from './worker-cpu.js';
+import { selectWorkloads, type Workload, workloadData } from './workloads.js';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', default: '' },
+    rounds: { type: 'string', default: '9' },
+    grid: { type: 'string', default: 'random' },
+    against: { type: 'string' },
+  },
+});
+
+function gridFor(w: Workload, kind: string, random: Tensor): Tensor {
+  if (kind === 'random') return random;
+  const data = new Float32Array(random.data.length);
+  const dims = w.gridShape.length - 2;
+  const sizes = w.gridShape.slice(1, -1).reverse(); // x, y[, z] sizes
+  const points = data.length / dims;
+  for (let p = 0; p < points; p++) {
+    let rest = p;
+    for (let k = 0; k < dims; k++) {
+      const size = sizes[k];
+      const i = rest % size;
+      rest = Math.floor(rest / size);
+      data[p * dims + k] = kind === 'identity' ? (2 * i + 1) / size - 1 : 0;
+    }
+  }
+  return { data, shape: random.shape };
+}
+
+const gpu = await installNodeWebGpu();
+const adapter = await gpu.requestAdapter();
+if (!adapter) throw new Error('no WebGPU adapter');
+const device = await adapter.requestDevice({
+  requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
+  requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize },
+});
+const sampler = await GridSampler.create({ device });
+const timer = PassTimer.create(device);
+const samplers: [string, GridSampler][] = [['working tree', sampler]];
+if (values.against) {
+  const dir = mkdtempSync(join(tmpdir(), 'grid-sample-ref-'));
+  execSync(`git archive ${values.against} src shaders | tar -x -C ${dir}`);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" })); // ESM, so the ?raw hook applies
+  const other = (await import(pathToFileURL(join(dir, 'src/gpu/sampler.ts')).href)) as { GridSampler: typeof GridSampler };
+  samplers.push([values.against, await other.GridSampler.create({ device })]);
+}
+const rounds = Number(values.rounds);
+const ms = (v: number) => v.toFixed(1);
+for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
+  const data = workloadData(w);
+  const inputs = { input: data.input, grid: gridFor(w, values.grid, data.grid) };
+  const runs: { name: string; prepared: PreparedRun; times: number[]; cpu: number[] }[] = [];
+  for (const [name, s] of samplers) {
+    const prepared = await oursGpu(s, timer).prepare(w, inputs);
+    if (typeof prepared === 'string') continue;
+    await prepared.run();
+    runs.push({ name, prepared, times: [] as number[], cpu: [] as number[] });
+  }
+  for (let i = 0; i < rounds; i++) {
+    for (const r of i % 2 ? [...runs].reverse() : runs) {
+      const before = softwareGpuCpuNs();
+      const m = await r.prepared.run();
+      r.times.push(m.gpu ?? m.wall);
+      r.cpu.push((softwareGpuCpuNs() - before) / 1e6);
+    }
+  }
+  const parts = runs.map((r) => {
+    const s = summarize(r.times);
+    return `${r.name} ${ms(s.median)} ms (${ms(s.min)}-${ms(s.max)}), worker CPU ${ms(summarize(r.cpu).median)} ms`;
+  });
+  if (runs.length === 2) {
+    const perRound = summarize(runs[0].times.map((t, i) => t / runs[1].times[i]));
+    parts.push(`ratio ${perRound.median.toFixed(3)} (${perRound.min.toFixed(2)}-${perRound.max.toFixed(2)})`);
+    const cpuRatio = summarize(runs[0].cpu.map((t, i) => t / runs[1].cpu[i]));
+    parts.push(`worker-CPU ratio ${cpuRatio.median.toFixed(3)} (${cpuRatio.min.toFixed(2)}-${cpuRatio.max.toFixed(2)})`);
+  }
+  for (const r of runs) await r.prepared.release();
+  console.log(`${w.id} ${values.grid} grid, ${timer ? 'GPU timestamps' : 'submit-to-done'}: ${parts.join('; ')}`);
+}
+for (const [, s] of samplers) s.destroy();
+process.exit(0);

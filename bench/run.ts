@@ -1,0 +1,95 @@
+// `npm run bench`: the whole table in one Node process on Dawn (SwiftShader without a GPU).
+// Options: --only W1,W3   --rounds N (default 7)   --warmup N (default 2)   --out PREFIX (default bench/results)
+//          --skip id,id   (ours-gpu, ours-e2e, ours-cpu, ort-webgpu, ort-jsep, ort-wasm, ort-node, torch-cpu)
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import * as ortNode from 'onnxruntime-node';
+import { GridSampler } from '../src/gpu/sampler.js';
+import type { Contender } from './contender.js';
+import { type Ort, ortCpu, ortWebGpu, startOrtWebGpu } from './contenders/onnxruntime.js';
+import { oursCpu, oursEndToEnd, oursGpu } from './contenders/ours.js';
+import { pytorchCpu, pytorchUnavailable } from './contenders/pytorch.js';
+import { installNodeWebGpu, loadOrtWeb, settle } from './node-setup.js';
+import { PassTimer } from './pass-timer.js';
+import { markdownReport, printRatios, type RunInfo } from './report.js';
+import { runWorkload, type WorkloadResult } from './suite.js';
+import { selectWorkloads } from './workloads.js';
+import { softwareGpuCpuNs } from './worker-cpu.js';
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string', default: '' },
+    skip: { type: 'string', default: '' },
+    rounds: { type: 'string', default: '7' },
+    warmup: { type: 'string', default: '2' },
+    out: { type: 'string', default: 'bench/results' },
+  },
+});
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const workloads = selectWorkloads(list(values.only));
+const skip = new Set(list(values.skip));
+const rounds = Number(values.rounds);
+const warmup = Number(values.warmup);
+const log = (line: string) => console.log(line);
+
+await installNodeWebGpu();
+
+const ortNative = await loadOrtWeb('ort.webgpu.mjs');
+const device = await startOrtWebGpu(ortNative, false);
+const ortJs = skip.has('ort-jsep') ? undefined : await loadOrtWeb('ort.mjs');
+if (ortJs) await startOrtWebGpu(ortJs, true);
+
+const sampler = await GridSampler.create({ device });
+const timer = PassTimer.create(device, softwareGpuCpuNs);
+const torchMissing = skip.has('torch-cpu') ? 'skipped by --skip' : pytorchUnavailable();
+const torch = torchMissing ? undefined : pytorchCpu();
+
+const contenders: Contender[] = [
+  oursGpu(sampler, timer),
+  oursEndToEnd(sampler),
+  oursCpu(),
+  ortWebGpu(ortNative, 'webgpu', device, softwareGpuCpuNs),
+  ...(ortJs ? [ortWebGpu(ortJs, 'jsep', undefined, softwareGpuCpuNs)] : []),
+  ortCpu(ortNative, 'ort-wasm', 'wasm'),
+  ortCpu(ortNode as unknown as Ort, 'ort-node', 'cpu'),
+  ...(torch ? [torch] : []),
+].filter((c) => !skip.has(c.id));
+
+const info = device.adapterInfo;
+const environment: Record<string, string> = {
+  adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown',
+  'GPU timing': timer ? 'timestamp-query' : 'submit-to-done wall time (no timestamp-query)',
+  node: process.version,
+  cpu: `${cpus()[0]?.model ?? 'unknown'} x${cpus().length}`,
+  'onnxruntime-web': ortNative.env.versions.web ?? '?',
+  'onnxruntime-node': ortNode.env.versions.node ?? '?',
+  pytorch: torch ? await torch.version() : `not run (${torchMissing})`,
+};
+log(`environment: ${JSON.stringify(environment)}`);
+await settle(log);
+
+const results: WorkloadResult[] = [];
+for (const w of workloads) {
+  log(`${w.id} ${w.title}: input [${w.inputShape}] grid [${w.gridShape}]`);
+  results.push(await runWorkload(w, contenders, { rounds, warmup, log }));
+}
+torch?.close();
+
+const run: RunInfo = {
+  command: `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  date: new Date().toISOString().slice(0, 10),
+  environment,
+  rounds,
+  warmup,
+};
+const markdown = markdownReport(run, results);
+writeFileSync(`${values.out}.json`, `${JSON.stringify({ run, results }, null, 2)}\n`);
+writeFileSync(`${values.out}.md`, markdown);
+log('');
+log(markdown);
+printRatios(results, log);
+log(`wrote ${values.out}.json and ${values.out}.md`);
+sampler.destroy();
+timer?.destroy();
+process.exit(0);

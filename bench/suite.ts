@@ -1,0 +1,92 @@
+// Runs every contender on every workload, interleaved round by round so that load from other
+// processes hits all of them alike, and checks each result against the CPU reference.
+import { gridSampleCpu } from '../src/cpu/grid-sample.js';
+import type { Contender, PreparedRun } from './contender.js';
+import { countMismatches, maxAbsDiff, type Summary, summarize } from './stats.js';
+import { optionsOf, type Workload, workloadData } from './workloads.js';
+
+export interface ContenderResult {
+  id: string;
+  label: string;
+  timing: string;
+  skipped?: string;
+  wall?: Summary;
+  gpu?: Summary;
+  /** software adapter worker CPU time (see worker-cpu.ts) */
+  work?: Summary;
+  /** against the CPU reference */
+  maxAbsDiff?: number;
+  /** elements off by more than the test tolerance (1e-4, bicubic 2e-4, x max(1, max|ref|); nearest exact) */
+  mismatches?: number;
+  notes?: Record<string, unknown>;
+}
+
+export interface WorkloadResult {
+  workload: Workload;
+  results: ContenderResult[];
+}
+
+export interface SuiteOptions {
+  rounds: number;
+  warmup: number;
+  log: (line: string) => void;
+}
+
+function tolerance(w: Workload, reference: Float32Array): number {
+  if (w.mode === 'nearest') return 0;
+  let scale = 1;
+  for (const v of reference) scale = Math.max(scale, Math.abs(v));
+  return (w.mode === 'bicubic' ? 2e-4 : 1e-4) * scale;
+}
+
+const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
+
+export async function runWorkload(w: Workload, contenders: readonly Contender[], opts: SuiteOptions): Promise<WorkloadResult> {
+  const data = workloadData(w);
+  const reference = gridSampleCpu(data.input, data.grid, optionsOf(w)).data;
+  const tol = tolerance(w, reference);
+  const results: ContenderResult[] = [];
+  const live: { result: ContenderResult; prepared: PreparedRun; wall: number[]; gpu: number[]; work: number[] }[] = [];
+  for (const c of contenders) {
+    const result: ContenderResult = { id: c.id, label: c.label, timing: c.timing };
+    results.push(result);
+    try {
+      const prepared = await c.prepare(w, data);
+      if (typeof prepared === 'string') {
+        result.skipped = prepared;
+        continue;
+      }
+      const out = await prepared.output();
+      result.maxAbsDiff = maxAbsDiff(out, reference);
+      result.mismatches = out.length === reference.length ? countMismatches(out, reference, tol) : reference.length;
+      live.push({ result, prepared, wall: [], gpu: [], work: [] });
+    } catch (error) {
+      result.skipped = `failed: ${error instanceof Error ? error.message.split("\n")[0] || error.name : String(error)}`;
+      console.error(error);
+    }
+    opts.log(`  ${w.id} ${c.id}: ${result.skipped ?? `ready (max |diff| ${result.maxAbsDiff?.toExponential(1)}, ${result.mismatches} mismatches)`}`);
+  }
+  for (let round = 0; round < opts.warmup + opts.rounds; round++) {
+    // rotate the order so no contender always runs right after a heavy one
+    for (let k = 0; k < live.length; k++) {
+      const entry = live[(k + round) % live.length];
+      const m = await entry.prepared.run();
+      if (round < opts.warmup) continue;
+      entry.wall.push(m.wall);
+      if (m.gpu !== undefined && Number.isFinite(m.gpu)) entry.gpu.push(m.gpu);
+      if (m.work !== undefined && Number.isFinite(m.work)) entry.work.push(m.work);
+    }
+  }
+  for (const entry of live) {
+    entry.result.wall = summarize(entry.wall);
+    if (entry.gpu.length > 0) entry.result.gpu = summarize(entry.gpu);
+    if (entry.work.length > 0) entry.result.work = summarize(entry.work);
+    entry.result.notes = entry.prepared.notes?.();
+    await entry.prepared.release();
+    const gpu =
+      (entry.result.gpu ? ` gpu ${fmt(entry.result.gpu.median)} ms` : '') +
+      (entry.result.work ? ` worker CPU ${fmt(entry.result.work.median)} ms` : '');
+    opts.log(`  ${w.id} ${entry.result.id}: wall ${fmt(entry.result.wall.median)} ms${gpu}`);
+  }
+  return { workload: w, results };
+}
