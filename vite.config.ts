@@ -3,8 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   build: {
-    lib: { entry: resolve(import.meta.dirname, 'src/index.ts'), formats: ['es'], fileName: 'index' },
+    lib: {
+      // `webgpu-grid-sample/cpu` is its own entry, so importing it pulls in no WebGPU code
+      entry: { index: resolve(import.meta.dirname, 'src/index.ts'), cpu: resolve(import.meta.dirname, 'src/cpu.ts') },
+      formats: ['es'],
+    },
+    rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
     target: 'es2022',
+    minify: false, // a library: readable stack traces; applications minify their own bundles
     sourcemap: true,
   },
   test: {

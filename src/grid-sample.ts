@@ -4,8 +4,20 @@ import { describeValue } from './gpu/gpu-args.js';
 import { GridSampler } from './gpu/sampler.js';
 import type { GridSampleOptions, Tensor } from './types.js';
 
+/**
+ * Where {@link gridSample} runs: `'auto'` picks WebGPU when an adapter is there, else the CPU.
+ *
+ * @example
+ * await gridSample(input, grid, { backend: 'cpu' satisfies Backend });
+ */
 export type Backend = 'auto' | 'webgpu' | 'cpu';
 
+/**
+ * Options of {@link gridSample}: PyTorch's options plus where to run.
+ *
+ * @example
+ * await gridSample(input, grid, { mode: 'bilinear', backend: 'webgpu', device });
+ */
 export interface GridSampleCallOptions extends GridSampleOptions {
   /** 'auto' (default): WebGPU if an adapter is there, else the CPU reference. */
   backend?: Backend;

@@ -1,7 +1,18 @@
 /// <reference types="@webgpu/types" />
-export type { AffineGridOptions, GridSampleOptions, Mode, PaddingMode, Tensor } from './types.js';
+export type { AffineGridOptions, GridSampleOptions, ImageDataLike, Mode, PaddingMode, Tensor } from './types.js';
 export { gridSampleCpu } from './cpu/grid-sample.js';
 export { affineGridCpu } from './cpu/affine-grid.js';
+export { gridFromFlow } from './flow.js';
+export { imageFromTensor, tensorFromImage } from './image-data.js';
+export {
+  type CanvasLike,
+  type EncodeWarpImageArgs,
+  encodeWarpImage,
+  type ImageLike,
+  readImage,
+  textureFromImage,
+  warpImage,
+} from './gpu/image.js';
 export {
   GridSampler,
   type EncodeAffineGridArgs,

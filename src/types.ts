@@ -1,10 +1,25 @@
-/** Interpolation mode, as in `torch.nn.functional.grid_sample`. Bicubic is 2-D only. */
+/**
+ * Interpolation mode, as in `torch.nn.functional.grid_sample`. Bicubic is 2-D only.
+ *
+ * @example
+ * const mode: Mode = 'bicubic';
+ */
 export type Mode = 'bilinear' | 'nearest' | 'bicubic';
 
-/** How samples outside the input are treated, as in PyTorch's `padding_mode`. */
+/**
+ * How samples outside the input are treated, as in PyTorch's `padding_mode`.
+ *
+ * @example
+ * const padding: PaddingMode = 'reflection';
+ */
 export type PaddingMode = 'zeros' | 'border' | 'reflection';
 
-/** Options of `grid_sample`; every default is PyTorch's. */
+/**
+ * Options of `grid_sample`; every default is PyTorch's.
+ *
+ * @example
+ * const options: GridSampleOptions = { mode: 'nearest', paddingMode: 'border', alignCorners: true };
+ */
 export interface GridSampleOptions {
   /** Default `'bilinear'` (trilinear for 5-D input). */
   mode?: Mode;
@@ -14,14 +29,41 @@ export interface GridSampleOptions {
   alignCorners?: boolean;
 }
 
-/** Options of `affine_grid`. */
+/**
+ * Options of `affine_grid`.
+ *
+ * @example
+ * const grid = affineGridCpu(theta, [1, 3, 64, 64], { alignCorners: true });
+ */
 export interface AffineGridOptions {
   /** Default `false`, as in PyTorch. */
   alignCorners?: boolean;
 }
 
-/** A dense, row-major float32 tensor: NCHW / NCDHW for inputs, NHW2 / NDHW3 for grids. */
+/**
+ * A dense, row-major float32 tensor: NCHW / NCDHW for inputs, NHW2 / NDHW3 for grids.
+ *
+ * @example
+ * const input: Tensor = { data: new Float32Array(1 * 3 * 32 * 32), shape: [1, 3, 32, 32] };
+ */
 export interface Tensor {
+  /** The values, row-major; its length must equal the product of `shape`. */
   data: Float32Array;
+  /** The sizes of each dimension, outermost first. */
   shape: readonly number[];
+}
+
+/**
+ * Pixels in memory: an `ImageData` or anything shaped like one (RGBA8, row-major).
+ *
+ * @example
+ * const pixels: ImageDataLike = { data: new Uint8ClampedArray(4 * 4 * 4), width: 4, height: 4 };
+ */
+export interface ImageDataLike {
+  /** RGBA bytes, `width * height * 4` of them. */
+  data: Uint8ClampedArray | Uint8Array;
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
 }

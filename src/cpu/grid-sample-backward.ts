@@ -4,7 +4,12 @@ import type { GridSampleOptions, Tensor } from '../types.js';
 import { gridSampleBackward2d } from './grid-sample-backward-2d.js';
 import { gridSampleBackward3d } from './grid-sample-backward-3d.js';
 
-/** Gradients of grid_sample with respect to its two inputs. */
+/**
+ * Gradients of grid_sample with respect to its two inputs.
+ *
+ * @example
+ * const { gradInput, gradGrid }: GridSampleGradients = gridSampleBackwardCpu(gradOutput, input, grid);
+ */
 export interface GridSampleGradients {
   /** d loss / d input, the shape of `input` */
   gradInput: Tensor;

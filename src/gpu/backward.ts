@@ -21,13 +21,22 @@ import { pipelineAsync, pipelineSync } from './pipelines.js';
 import type { Binding, SamplerInternals } from './sampler-internals.js';
 import { sampleParams, sampleVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
 
-/** GPU buffers of a GPU-resident grid_sample backward; see {@link encodeGridSampleBackward}. */
+/**
+ * GPU buffers of a GPU-resident grid_sample backward; see `GridSampler.encodeGridSampleBackward`.
+ *
+ * @example
+ * const args: EncodeGridSampleBackwardArgs = { gradOutput, input, inputShape, grid, gridShape, gradInput, gradGrid };
+ */
 export interface EncodeGridSampleBackwardArgs {
   /** d loss / d output, in the output shape of grid_sample(input, grid) */
   gradOutput: GPUBuffer;
+  /** The forward's input, dense float32, STORAGE usage. */
   input: GPUBuffer;
+  /** `[N, C, H, W]` or `[N, C, D, H, W]`. */
   inputShape: readonly number[];
+  /** The forward's grid, dense float32, STORAGE usage. */
   grid: GPUBuffer;
+  /** `[N, H_out, W_out, 2]` or `[N, D_out, H_out, W_out, 3]`. */
   gridShape: readonly number[];
   /** Receives d loss / d input (overwritten). Needs STORAGE and COPY_DST usage. Leave out to skip it. */
   gradInput?: GPUBuffer;
@@ -35,10 +44,16 @@ export interface EncodeGridSampleBackwardArgs {
   gradGrid?: GPUBuffer;
 }
 
-/** GPU buffers of a GPU-resident affine_grid backward; see {@link encodeAffineGridBackward}. */
+/**
+ * GPU buffers of a GPU-resident affine_grid backward; see `GridSampler.encodeAffineGridBackward`.
+ *
+ * @example
+ * const args: EncodeAffineGridBackwardArgs = { gradGrid, size: [1, 3, 64, 64], gradTheta };
+ */
 export interface EncodeAffineGridBackwardArgs {
   /** d loss / d grid, [N, H, W, 2] or [N, D, H, W, 3] for `size` */
   gradGrid: GPUBuffer;
+  /** The forward's size `[N, C, H, W]` or `[N, C, D, H, W]`. */
   size: readonly number[];
   /** Receives d loss / d theta, [N, 2, 3] or [N, 3, 4] (overwritten). */
   gradTheta: GPUBuffer;

@@ -2,7 +2,12 @@
 // GPU work so a wrong argument is a TypeError or RangeError naming it, not a WebGPU validation error.
 import { BufferUsage } from './flags.js';
 
-/** Options of {@link GridSampler.create}. */
+/**
+ * Options of {@link GridSampler.create}.
+ *
+ * @example
+ * const sampler = await GridSampler.create({ device, maxChunkBytes: 64 * 2 ** 20 });
+ */
 export interface GridSamplerOptions {
   /** Run on this device (left alive by `destroy()`); by default the sampler creates its own. */
   device?: GPUDevice;

@@ -8,22 +8,27 @@ import gridSample2dWgsl from '../../shaders/grid-sample-2d.wgsl?raw';
 import gridSample3dWgsl from '../../shaders/grid-sample-3d.wgsl?raw';
 import gridSampleBackward2dWgsl from '../../shaders/grid-sample-backward-2d.wgsl?raw';
 import gridSampleBackward3dWgsl from '../../shaders/grid-sample-backward-3d.wgsl?raw';
+import gridSampleImageWgsl from '../../shaders/grid-sample-image.wgsl?raw';
 import { ShaderStageCompute } from './flags.js';
 
 export type KernelName =
   | 'grid-sample-2d'
   | 'grid-sample-3d'
   | 'affine-grid'
+  | 'grid-sample-image'
   | 'grid-sample-backward-2d'
   | 'grid-sample-backward-3d'
   | 'affine-grid-backward-partial'
   | 'affine-grid-backward-total';
+
+/** A buffer binding, or the sampled / storage rgba8unorm textures of the image kernel. */
+type Binding = GPUBufferBindingType | 'texture' | 'rgba8unorm-storage';
 export type OverrideConstants = Record<string, number>;
 
 interface Kernel {
   code: string;
   entryPoint: string;
-  bindings: GPUBufferBindingType[];
+  bindings: Binding[];
 }
 
 // coordinates.wgsl goes after the kernel so compiler line numbers inside the kernel stay right.
@@ -42,6 +47,11 @@ const KERNELS: Record<KernelName, Kernel> = {
     code: affineGridWgsl,
     entryPoint: 'affine_grid',
     bindings: ['read-only-storage', 'storage', 'uniform'],
+  },
+  'grid-sample-image': {
+    code: `${gridSampleImageWgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_image',
+    bindings: ['texture', 'read-only-storage', 'rgba8unorm-storage', 'uniform'],
   },
   // gradOutput, input, grid in; gradInput (atomic scatter), gradGrid out
   'grid-sample-backward-2d': {
@@ -66,6 +76,15 @@ const KERNELS: Record<KernelName, Kernel> = {
     bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
   },
 };
+
+function layoutEntry(type: Binding, binding: number): GPUBindGroupLayoutEntry {
+  const visibility = ShaderStageCompute;
+  if (type === 'texture') return { binding, visibility, texture: { sampleType: 'unfilterable-float' } };
+  if (type === 'rgba8unorm-storage') {
+    return { binding, visibility, storageTexture: { access: 'write-only', format: 'rgba8unorm' } };
+  }
+  return { binding, visibility, buffer: { type } };
+}
 
 interface DeviceKernels {
   layouts: Map<KernelName, { bindGroupLayout: GPUBindGroupLayout; pipelineLayout: GPUPipelineLayout }>;
@@ -96,11 +115,7 @@ function layoutOf(device: GPUDevice, name: KernelName) {
   if (!layout) {
     const bindGroupLayout = device.createBindGroupLayout({
       label: `${name} bind group layout`,
-      entries: KERNELS[name].bindings.map((type, binding) => ({
-        binding,
-        visibility: ShaderStageCompute,
-        buffer: { type },
-      })),
+      entries: KERNELS[name].bindings.map(layoutEntry),
     });
     const pipelineLayout = device.createPipelineLayout({ label: `${name} layout`, bindGroupLayouts: [bindGroupLayout] });
     layout = { bindGroupLayout, pipelineLayout };

@@ -39,19 +39,37 @@ import { affineVariant, sampleVariant, type Variant, WORKGROUP_SIZE } from './va
 
 export type { GridSamplerOptions };
 
-/** GPU buffers of a GPU-resident grid_sample; see {@link GridSampler.encodeGridSample}. */
+/**
+ * GPU buffers of a GPU-resident grid_sample; see {@link GridSampler.encodeGridSample}.
+ *
+ * @example
+ * const args: EncodeGridSampleArgs = { input, inputShape: [1, 3, 64, 64], grid, gridShape: [1, 32, 32, 2], output };
+ */
 export interface EncodeGridSampleArgs {
+  /** Dense float32 input, STORAGE usage (and COPY_SRC if it must be split into pieces). */
   input: GPUBuffer;
+  /** `[N, C, H, W]` or `[N, C, D, H, W]`. */
   inputShape: readonly number[];
+  /** Dense float32 grid, STORAGE usage (and COPY_SRC if it must be split into pieces). */
   grid: GPUBuffer;
+  /** `[N, H_out, W_out, 2]` or `[N, D_out, H_out, W_out, 3]`. */
   gridShape: readonly number[];
+  /** Receives `[N, C, H_out, W_out]` (or 3-D) float32 values; STORAGE usage (and COPY_DST if split). */
   output: GPUBuffer;
 }
 
-/** GPU buffers of a GPU-resident affine_grid; see {@link GridSampler.encodeAffineGrid}. */
+/**
+ * GPU buffers of a GPU-resident affine_grid; see {@link GridSampler.encodeAffineGrid}.
+ *
+ * @example
+ * const args: EncodeAffineGridArgs = { theta, size: [1, 3, 64, 64], output: grid };
+ */
 export interface EncodeAffineGridArgs {
+  /** `[N, 2, 3]` (2-D) or `[N, 3, 4]` (3-D) float32 matrices, STORAGE usage. */
   theta: GPUBuffer;
+  /** The output size `[N, C, H, W]` or `[N, C, D, H, W]`, as in `F.affine_grid`. */
   size: readonly number[];
+  /** Receives the grid `[N, H, W, 2]` or `[N, D, H, W, 3]`; STORAGE usage. */
   output: GPUBuffer;
 }
 
@@ -86,6 +104,9 @@ export class GridSampler {
   /**
    * Uses `device` if given (and leaves it alive on destroy), else creates one from navigator.gpu with
    * the adapter's largest buffer limits. `maxChunkBytes` caps the size of each buffer binding.
+   *
+   * @example
+   * const sampler = await GridSampler.create(); // or GridSampler.create({ device })
    */
   static async create(options: GridSamplerOptions = {}): Promise<GridSampler> {
     checkSamplerOptions(options);
@@ -94,12 +115,22 @@ export class GridSampler {
     return new GridSampler(await requestDevice(), true, maxChunkBytes);
   }
 
-  /** The device the sampler runs on (a new one after a lost device it created was replaced). */
+  /**
+   * The device the sampler runs on (a new one after a lost device it created was replaced).
+   *
+   * @example
+   * const encoder = sampler.device.createCommandEncoder();
+   */
   get device(): GPUDevice {
     return this.state.device;
   }
 
-  /** `F.grid_sample(input, grid, ...)`: uploads, runs, reads back. */
+  /**
+   * `F.grid_sample(input, grid, ...)`: uploads, runs, reads back.
+   *
+   * @example
+   * const out = await sampler.gridSample(input, grid, { mode: 'bicubic', paddingMode: 'border' });
+   */
   async gridSample(input: Tensor, grid: Tensor, options?: GridSampleOptions): Promise<Tensor> {
     this.checkAlive();
     checkTensor('input', input);
@@ -117,7 +148,13 @@ export class GridSampler {
     return { data, shape: geo.outputShape };
   }
 
-  /** `F.affine_grid(theta, size, ...)` on the GPU. */
+  /**
+   * `F.affine_grid(theta, size, ...)` on the GPU.
+   *
+   * @example
+   * const rotate = { data: new Float32Array([0.87, -0.5, 0, 0.5, 0.87, 0]), shape: [1, 2, 3] };
+   * const grid = await sampler.affineGrid(rotate, [1, 3, 256, 256]);
+   */
   async affineGrid(theta: Tensor, size: readonly number[], options?: AffineGridOptions): Promise<Tensor> {
     this.checkAlive();
     checkTensor('theta', theta);
@@ -137,6 +174,11 @@ export class GridSampler {
   /**
    * Records grid_sample into `encoder` on buffers you own: no upload, no readback, so it chains
    * with other GPU work. Buffers hold dense float32 data in the shapes given and need STORAGE usage.
+   *
+   * @example
+   * const encoder = device.createCommandEncoder();
+   * sampler.encodeGridSample(encoder, { input, inputShape: [1, 3, 64, 64], grid, gridShape: [1, 64, 64, 2], output });
+   * device.queue.submit([encoder.finish()]);
    */
   encodeGridSample(encoder: GPUCommandEncoder, args: EncodeGridSampleArgs, options?: GridSampleOptions): void {
     this.checkAlive();
@@ -155,7 +197,13 @@ export class GridSampler {
     encodeSampleInPieces(this.host(state), encoder, args, { geo, pieces, pipeline, variant });
   }
 
-  /** Records affine_grid into `encoder`: theta [N, 2, 3] or [N, 3, 4] in, grid out, all on the GPU. */
+  /**
+   * Records affine_grid into `encoder`: theta [N, 2, 3] or [N, 3, 4] in, grid out, all on the GPU.
+   *
+   * @example
+   * sampler.encodeAffineGrid(encoder, { theta, size: [1, 3, 64, 64], output: gridBuffer });
+   * sampler.encodeGridSample(encoder, { input, inputShape: [1, 3, 64, 64], grid: gridBuffer, gridShape: [1, 64, 64, 2], output });
+   */
   encodeAffineGrid(encoder: GPUCommandEncoder, args: EncodeAffineGridArgs, options?: AffineGridOptions): void {
     this.checkAlive();
     checkEncodeArgs('encodeAffineGrid', encoder, args, '{ theta, size, output }');
@@ -178,6 +226,9 @@ export class GridSampler {
    * Backward of grid_sample: d loss / d input and d loss / d grid from d loss / d output, as PyTorch
    * autograd computes them (see `gridSampleBackwardCpu`). gradInput is an atomic scatter whose last
    * bits can vary from run to run; gradGrid is deterministic.
+   *
+   * @example
+   * const { gradInput, gradGrid } = await sampler.gridSampleBackward(gradOutput, input, grid, { alignCorners: true });
    */
   async gridSampleBackward(
     gradOutput: Tensor,
@@ -189,7 +240,12 @@ export class GridSampler {
     return backward.gridSampleBackward(this.internals, gradOutput, input, grid, options);
   }
 
-  /** Records grid_sample's backward into `encoder` on your buffers; leave out gradInput or gradGrid to skip it. */
+  /**
+   * Records grid_sample's backward into `encoder` on your buffers; leave out gradInput or gradGrid to skip it.
+   *
+   * @example
+   * sampler.encodeGridSampleBackward(encoder, { gradOutput, input, inputShape, grid, gridShape, gradGrid });
+   */
   encodeGridSampleBackward(
     encoder: GPUCommandEncoder,
     args: backward.EncodeGridSampleBackwardArgs,
@@ -199,13 +255,23 @@ export class GridSampler {
     backward.encodeGridSampleBackward(this.internals, encoder, args, options);
   }
 
-  /** Backward of affine_grid: d loss / d theta ([N, 2, 3] or [N, 3, 4]) from d loss / d grid. Deterministic. */
+  /**
+   * Backward of affine_grid: d loss / d theta ([N, 2, 3] or [N, 3, 4]) from d loss / d grid. Deterministic.
+   *
+   * @example
+   * const gradTheta = await sampler.affineGridBackward(gradGrid, [1, 3, 64, 64]);
+   */
   async affineGridBackward(gradGrid: Tensor, size: readonly number[], options?: AffineGridOptions): Promise<Tensor> {
     await this.ready();
     return backward.affineGridBackward(this.internals, gradGrid, size, options);
   }
 
-  /** Records affine_grid's backward into `encoder`, so a spatial transformer trains without leaving the GPU. */
+  /**
+   * Records affine_grid's backward into `encoder`, so a spatial transformer trains without leaving the GPU.
+   *
+   * @example
+   * sampler.encodeAffineGridBackward(encoder, { gradGrid, size: [1, 3, 64, 64], gradTheta });
+   */
   encodeAffineGridBackward(
     encoder: GPUCommandEncoder,
     args: backward.EncodeAffineGridBackwardArgs,
@@ -218,8 +284,20 @@ export class GridSampler {
   /**
    * Resource counters, for leak checks: buffers held by the pool (in use, spare or scratch), pipelines
    * compiled on this device, and the entries of the uniform-buffer and bind-group caches.
+   *
+   * @example
+   * const { liveBuffers } = sampler.stats; // flat across same-shaped calls
    */
-  get stats(): { liveBuffers: number; pipelinesCompiled: number; uniformBuffers: number; bindGroups: number } {
+  get stats(): {
+    /** GPU buffers the pool holds (in use, spare or scratch). */
+    liveBuffers: number;
+    /** Compute pipelines compiled on this device so far. */
+    pipelinesCompiled: number;
+    /** Cached uniform buffers. */
+    uniformBuffers: number;
+    /** Cached bind groups. */
+    bindGroups: number;
+  } {
     const { pool, device, uniforms, bindGroups } = this.state;
     return {
       liveBuffers: pool.liveBuffers,
@@ -229,7 +307,12 @@ export class GridSampler {
     };
   }
 
-  /** Releases every buffer this sampler made, and the device if it created it; pending calls reject. */
+  /**
+   * Releases every buffer this sampler made, and the device if it created it; pending calls reject.
+   *
+   * @example
+   * sampler.destroy(); // later calls throw
+   */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;

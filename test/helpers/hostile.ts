@@ -9,7 +9,7 @@ import { expectTensorClose } from './compare.js';
 
 const DOCUMENTED_CLASSES = [TypeError, RangeError, WebGPUUnavailableError, GPUExecutionError];
 const DOCUMENTED_PREFIX =
-  /^(grid_sample: |affine_grid: |gridSample: |GridSampler(\.create)?: |encodeGridSample: |encodeAffineGrid: |(input|grid|theta|output)(\.data |\.shape|\.shape\[\d+\] | must | buffer )|(input|grid) shape|affine_grid size|WebGPU is )/;
+  /^(grid_sample: |affine_grid: |grid_sample backward: |affine_grid backward: |gridSample: |GridSampler(\.create)?: |encodeGridSample: |encodeAffineGrid: |encodeGridSampleBackward: |gridFromFlow: |tensorFromImage: |imageFromTensor: |textureFromImage: |warpImage: |(input|grid|theta|output|gradOutput|gradGrid|gradInput|flow|tensor)(\.data |\.shape|\.shape\[\d+\] | must | buffer )|(input|grid|gradOutput|gradGrid) shape|affine_grid size|WebGPU is )/;
 
 export function expectDocumented(error: unknown, context: string): void {
   expect(

@@ -1,0 +1,219 @@
+// Image warping without hand-written conversion loops: an RGBA8 image or texture in, an RGBA8 texture
+// or canvas out, the four channels sampled together by grid-sample-image.wgsl.
+import { checkPixels } from '../image-data.js';
+import { checkTensor, resolveOptions } from '../options.js';
+import type { GridSampleOptions, ImageDataLike, Tensor } from '../types.js';
+import { BufferUsage } from './flags.js';
+import { LruMap } from './lru.js';
+import { bindGroupLayout, pipelineSync } from './pipelines.js';
+import { sampleVariant } from './variants.js';
+
+/**
+ * Anything {@link textureFromImage} uploads: pixels in memory or a browser image source.
+ *
+ * @example
+ * const image: ImageLike = await createImageBitmap(file);
+ */
+export type ImageLike = ImageDataLike | GPUCopyExternalImageSource;
+
+const TextureUsage = { COPY_SRC: 0x1, COPY_DST: 0x2, TEXTURE_BINDING: 0x4, STORAGE_BINDING: 0x8, RENDER_ATTACHMENT: 0x10 };
+
+// Immutable uniform buffers keyed by output size: safe however long the caller waits to submit.
+const paramsByDevice = new WeakMap<GPUDevice, LruMap<string, GPUBuffer>>();
+
+function paramsBuffer(device: GPUDevice, outW: number, outH: number): GPUBuffer {
+  let cache = paramsByDevice.get(device);
+  if (!cache) {
+    cache = new LruMap(64, (buffer) => buffer.destroy());
+    paramsByDevice.set(device, cache);
+  }
+  const key = `${outW}x${outH}`;
+  let buffer = cache.get(key);
+  if (!buffer) {
+    buffer = device.createBuffer({ label: `warp params ${key}`, size: 16, usage: BufferUsage.UNIFORM, mappedAtCreation: true });
+    new Uint32Array(buffer.getMappedRange()).set([outW, outH]);
+    buffer.unmap();
+    cache.set(key, buffer);
+  }
+  return buffer;
+}
+
+const isImageData = (image: unknown): image is ImageDataLike =>
+  typeof image === 'object' && image !== null && 'data' in image;
+
+/**
+ * Uploads an image into a new `rgba8unorm` texture that the warp kernels can read.
+ *
+ * @example
+ * const texture = textureFromImage(device, await createImageBitmap(blob));
+ */
+export function textureFromImage(device: GPUDevice, image: ImageLike): GPUTexture {
+  if (isImageData(image)) checkPixels('textureFromImage', image);
+  else if (typeof image !== 'object' || image === null || typeof (image as { width?: unknown }).width !== 'number') {
+    throw new TypeError('textureFromImage: the image must be an ImageData-like object, an ImageBitmap, a canvas, an image or a video frame');
+  }
+  const { width, height } = image as { width: number; height: number };
+  if (!(width > 0 && height > 0)) throw new RangeError(`textureFromImage: the image is empty (${width} x ${height})`);
+  const texture = device.createTexture({
+    label: 'warp source',
+    size: [width, height],
+    format: 'rgba8unorm',
+    usage: TextureUsage.TEXTURE_BINDING | TextureUsage.COPY_DST | TextureUsage.COPY_SRC | TextureUsage.RENDER_ATTACHMENT,
+  });
+  if (isImageData(image)) {
+    device.queue.writeTexture({ texture }, image.data, { bytesPerRow: width * 4 }, [width, height]);
+  } else {
+    device.queue.copyExternalImageToTexture({ source: image }, { texture }, [width, height]);
+  }
+  return texture;
+}
+
+/**
+ * GPU resources of {@link encodeWarpImage}.
+ *
+ * @example
+ * const args: EncodeWarpImageArgs = { source, grid, gridShape: [1, 256, 256, 2], target };
+ */
+export interface EncodeWarpImageArgs {
+  /** An `rgba8unorm` (or other float-sampled) texture with TEXTURE_BINDING usage. */
+  source: GPUTexture;
+  /** The grid `[1, H_out, W_out, 2]` as dense float32, STORAGE usage. */
+  grid: GPUBuffer;
+  /** `[1, H_out, W_out, 2]`. */
+  gridShape: readonly number[];
+  /** An `rgba8unorm` texture of at least W_out x H_out with STORAGE_BINDING usage. */
+  target: GPUTexture;
+}
+
+/** The output size [W, H] of a warp grid, which must be [1, H_out, W_out, 2] with H_out, W_out > 0. */
+function warpSize(gridShape: readonly number[]): [number, number] {
+  const valid = Array.isArray(gridShape) && gridShape.length === 4 && gridShape[0] === 1 && gridShape[3] === 2;
+  if (!valid || !(gridShape[1] > 0 && gridShape[2] > 0) || !gridShape.every(Number.isSafeInteger)) {
+    throw new RangeError(`warpImage: grid must be [1, H_out, W_out, 2] with H_out, W_out > 0, got [${String(gridShape)}]`);
+  }
+  return [gridShape[2], gridShape[1]];
+}
+
+/**
+ * Records an RGBA image warp into `encoder`: `target[y][x] = grid_sample(source, grid)[y][x]`.
+ *
+ * @example
+ * encodeWarpImage(device, encoder, { source, grid, gridShape: [1, 512, 512, 2], target }, { mode: 'bicubic' });
+ */
+export function encodeWarpImage(
+  device: GPUDevice,
+  encoder: GPUCommandEncoder,
+  { source, grid, gridShape, target }: EncodeWarpImageArgs,
+  options?: GridSampleOptions,
+): void {
+  const [outW, outH] = warpSize(gridShape);
+  if (target.width < outW || target.height < outH) {
+    throw new RangeError(`warpImage: target is ${target.width} x ${target.height}, the grid needs ${outW} x ${outH}`);
+  }
+  if (grid.size < outW * outH * 8) {
+    throw new RangeError(`warpImage: grid buffer has ${grid.size} bytes, [1, ${outH}, ${outW}, 2] needs ${outW * outH * 8}`);
+  }
+  const variant = sampleVariant(2, resolveOptions(options, 2));
+  const { WORKGROUP_SIZE: _, ...constants } = variant.constants;
+  const pipeline = pipelineSync(device, 'grid-sample-image', constants);
+  const params = paramsBuffer(device, outW, outH);
+  const pass = encoder.beginComputePass({ label: 'warp image' });
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(
+    0,
+    device.createBindGroup({
+      label: 'warp image bind group',
+      layout: bindGroupLayout(device, 'grid-sample-image'),
+      entries: [
+        { binding: 0, resource: source.createView() },
+        { binding: 1, resource: { buffer: grid, size: outW * outH * 8 } },
+        { binding: 2, resource: target.createView() },
+        { binding: 3, resource: { buffer: params } },
+      ],
+    }),
+  );
+  pass.dispatchWorkgroups(Math.ceil(outW / 8), Math.ceil(outH / 8));
+  pass.end();
+}
+
+/**
+ * A canvas that {@link warpImage} draws into, configured for WebGPU storage writes.
+ *
+ * @example
+ * const target: CanvasLike = document.querySelector('canvas')!;
+ */
+export type CanvasLike = HTMLCanvasElement | OffscreenCanvas;
+
+/**
+ * Warps an image with a grid on the GPU: uploads both, samples the four channels together, and
+ * returns the RGBA8 result texture; draws into `target` when it is a canvas (no CPU readback).
+ *
+ * @example
+ * const grid = affineGridCpu(theta, [1, 4, 512, 512]);
+ * warpImage(device, bitmap, grid, { mode: 'bilinear', target: document.querySelector('canvas') });
+ */
+export function warpImage(
+  device: GPUDevice,
+  image: ImageLike | GPUTexture,
+  grid: Tensor,
+  options: GridSampleOptions & { target?: GPUTexture | CanvasLike } = {},
+): GPUTexture {
+  checkTensor('grid', grid);
+  const [outW, outH] = warpSize(grid.shape);
+  const { target, ...sampleOptions } = options ?? {};
+  resolveOptions(sampleOptions, 2); // fail before allocating anything
+  const source = image instanceof Object && 'createView' in image ? (image as GPUTexture) : textureFromImage(device, image as ImageLike);
+  let output: GPUTexture;
+  if (target && 'getContext' in target) {
+    const context = target.getContext('webgpu') as GPUCanvasContext;
+    context.configure({
+      device,
+      format: 'rgba8unorm',
+      usage: TextureUsage.STORAGE_BINDING | TextureUsage.RENDER_ATTACHMENT | TextureUsage.COPY_SRC,
+      alphaMode: 'premultiplied',
+    });
+    target.width = outW;
+    target.height = outH;
+    output = context.getCurrentTexture();
+  } else {
+    output =
+      (target as GPUTexture | undefined) ??
+      device.createTexture({
+        label: 'warp target',
+        size: [outW, outH],
+        format: 'rgba8unorm',
+        usage: TextureUsage.STORAGE_BINDING | TextureUsage.TEXTURE_BINDING | TextureUsage.COPY_SRC,
+      });
+  }
+  const gridBuffer = device.createBuffer({ label: 'warp grid', size: grid.data.byteLength, usage: BufferUsage.STORAGE | BufferUsage.COPY_DST });
+  device.queue.writeBuffer(gridBuffer, 0, grid.data.buffer, grid.data.byteOffset, grid.data.byteLength);
+  const encoder = device.createCommandEncoder({ label: 'warp image' });
+  encodeWarpImage(device, encoder, { source, grid: gridBuffer, gridShape: grid.shape, target: output }, sampleOptions);
+  device.queue.submit([encoder.finish()]);
+  gridBuffer.destroy();
+  if (source !== image) source.destroy();
+  return output;
+}
+
+/**
+ * Reads an `rgba8unorm` texture (COPY_SRC usage) back into pixels: an `ImageData` where the
+ * platform has one, else an {@link ImageDataLike}.
+ *
+ * @example
+ * const pixels = await readImage(device, warpImage(device, image, grid));
+ */
+export async function readImage(device: GPUDevice, texture: GPUTexture): Promise<ImageDataLike> {
+  const { width, height } = texture;
+  const bytesPerRow = Math.ceil((width * 4) / 256) * 256; // copies need 256-byte aligned rows
+  const staging = device.createBuffer({ label: 'image readback', size: bytesPerRow * height, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+  const encoder = device.createCommandEncoder({ label: 'image readback' });
+  encoder.copyTextureToBuffer({ texture }, { buffer: staging, bytesPerRow }, [width, height]);
+  device.queue.submit([encoder.finish()]);
+  await staging.mapAsync(0x1);
+  const rows = new Uint8Array(staging.getMappedRange());
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) data.set(rows.subarray(y * bytesPerRow, y * bytesPerRow + width * 4), y * width * 4);
+  staging.destroy();
+  const ImageDataClass = (globalThis as { ImageData?: typeof ImageData }).ImageData;
+  return ImageDataClass ? new ImageDataClass(data, width, height) : { data, width, height };
+}
