@@ -1,6 +1,5 @@
 // Dispatch shapes at the kernel's real workgroup size: more than maxComputeWorkgroupsPerDimension
-// workgroups fold into y (the sampler test's 1030 x 4100 grid only folds at 64 invocations a group), and
-// more batches than that limit still sample every batch.
+// workgroups fold into y, and more batches than that limit still sample every batch.
 import { afterAll, describe, expect, it } from 'vitest';
 import { GridSampler, gridSampleCpu } from '../../src/index.js';
 import { WORKGROUP_SIZE } from '../../src/gpu/variants.js';
