@@ -75,3 +75,30 @@ fn inside(i: f32, size: f32) -> bool {
 fn safe_index(i: f32, size: f32) -> u32 {
   return u32(clamp(i, 0.0, size - 1.0));
 }
+
+// Whether a bilinear tap at integer coordinate i (floor of a padded coordinate, or one above it) lies
+// inside [0, size). After border or reflection padding the coordinate is already inside [0, size - 1],
+// so only the tap one above it needs the upper check, and for the tap itself this folds to true (so
+// its select disappears).
+fn tap_inside(i: f32, size: f32) -> bool {
+  if (PADDING != 0u) {
+    return i < size;
+  }
+  return inside(i, size);
+}
+
+// PyTorch cubic_convolution1: ((A + 2) * x - (A + 3)) * x * x + 1, A = -0.75
+fn cubic_convolution1(x: f32) -> f32 {
+  return ((1.25 * x - 2.25) * x) * x + 1.0;
+}
+
+// PyTorch cubic_convolution2: ((A * x - 5A) * x + 8A) * x - 4A, A = -0.75
+fn cubic_convolution2(x: f32) -> f32 {
+  return ((-0.75 * x + 3.75) * x - 6.0) * x + 3.0;
+}
+
+// PyTorch get_cubic_upsample_coefficients: the four bicubic weights for fractional offset t, in tap
+// order -1, 0, 1, 2
+fn cubic_coefficients(t: f32) -> vec4<f32> {
+  return vec4<f32>(cubic_convolution2(t + 1.0), cubic_convolution1(t), cubic_convolution1(1.0 - t), cubic_convolution2(2.0 - t));
+}

@@ -146,19 +146,7 @@ fn nearest_backward(g: vec2<f32>, w: f32, h: f32, in_base: u32, in_plane: u32, o
   }
 }
 
-// PyTorch cubic_convolution1: ((A + 2) * x - (A + 3)) * x * x + 1, A = -0.75 (as grid-sample-2d.wgsl)
-fn cubic_convolution1(x: f32) -> f32 {
-  return ((1.25 * x - 2.25) * x) * x + 1.0;
-}
-
-// PyTorch cubic_convolution2: ((A * x - 5A) * x + 8A) * x - 4A, A = -0.75 (as grid-sample-2d.wgsl)
-fn cubic_convolution2(x: f32) -> f32 {
-  return ((-0.75 * x + 3.75) * x - 6.0) * x + 3.0;
-}
-
-fn cubic_coefficients(t: f32) -> vec4<f32> {
-  return vec4<f32>(cubic_convolution2(t + 1.0), cubic_convolution1(t), cubic_convolution1(1.0 - t), cubic_convolution2(2.0 - t));
-}
+// cubic_coefficients (the forward's weights) is in coordinates.wgsl.
 
 // d/dx of cubic_convolution1: 3 (A + 2) x^2 - 2 (A + 3) x
 fn cubic_convolution1_grad(x: f32) -> f32 {

@@ -60,20 +60,8 @@ fn nearest(g: vec2<f32>, size: vec2<f32>) -> vec4<f32> {
   return tap(round(grid_sampler_compute_source_index(g.x, size.x)), round(grid_sampler_compute_source_index(g.y, size.y)), size);
 }
 
-// PyTorch cubic_convolution1 and cubic_convolution2 with A = -0.75
-fn cubic_coefficients(t: f32) -> vec4<f32> {
-  let c1 = ((1.25 * t - 2.25) * t) * t + 1.0;
-  let u = 1.0 - t;
-  let c2 = ((1.25 * u - 2.25) * u) * u + 1.0;
-  let v = t + 1.0;
-  let c0 = ((-0.75 * v + 3.75) * v - 6.0) * v + 3.0;
-  let w = 2.0 - t;
-  let c3 = ((-0.75 * w + 3.75) * w - 6.0) * w + 3.0;
-  return vec4<f32>(c0, c1, c2, c3);
-}
-
 fn bicubic(g: vec2<f32>, size: vec2<f32>) -> vec4<f32> {
-  // padding applies to each of the 16 integer taps
+  // padding applies to each of the 16 integer taps; cubic_coefficients is in coordinates.wgsl
   let x = grid_sampler_unnormalize(g.x, size.x);
   let y = grid_sampler_unnormalize(g.y, size.y);
   let x0 = floor(x);

@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-export type { AffineGridOptions, GridSampleOptions, ImageDataLike, Mode, PaddingMode, Tensor } from './types.js';
+export type { AffineGridOptions, GridSampleOptions, ImageDataLike, Layout, Mode, PaddingMode, Tensor } from './types.js';
 export { gridSampleCpu } from './cpu/grid-sample.js';
 export { affineGridCpu } from './cpu/affine-grid.js';
 export { gridFromFlow } from './flow.js';

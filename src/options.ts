@@ -1,8 +1,9 @@
 // Defaults (PyTorch's) and validation shared by the CPU and GPU paths: every check runs before any work.
-import type { AffineGridOptions, GridSampleOptions, Mode, PaddingMode, Tensor } from './types.js';
+import type { AffineGridOptions, GridSampleOptions, Layout, Mode, PaddingMode, Tensor } from './types.js';
 
 const MODES: readonly Mode[] = ['bilinear', 'nearest', 'bicubic'];
 const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'border', 'reflection'];
+const LAYOUTS: readonly Layout[] = ['nchw', 'nhwc'];
 
 /** Largest spatial size we accept: float32 coordinates cannot address pixels beyond 2^24. */
 export const MAX_SPATIAL_SIZE = 2 ** 24;
@@ -11,11 +12,14 @@ export interface ResolvedOptions {
   mode: Mode;
   paddingMode: PaddingMode;
   alignCorners: boolean;
+  layout: Layout;
 }
 
 /** Sizes of one grid_sample call; 2-D calls have `inD = outD = 1`. */
 export interface SampleGeometry {
   spatialDims: 2 | 3;
+  /** Memory order of input and output: channels first or channels last. */
+  layout: Layout;
   n: number;
   c: number;
   inD: number;
@@ -51,6 +55,7 @@ export function resolveOptions(options: GridSampleOptions | undefined, spatialDi
     throw new TypeError(`grid_sample: options must be an object, got ${describe(options)}`);
   }
   const { mode = 'bilinear', paddingMode = 'zeros', alignCorners = false } = options ?? {};
+  const layout = layoutOf(options);
   if (!MODES.includes(mode)) {
     throw new TypeError(`grid_sample: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(mode)}`);
   }
@@ -62,10 +67,31 @@ export function resolveOptions(options: GridSampleOptions | undefined, spatialDi
   checkAlignCorners('grid_sample', alignCorners);
   if (mode === 'bicubic' && spatialDims === 3) {
     throw new RangeError(
-      "grid_sample: mode 'bicubic' supports only 4-D input [N, C, H, W] (as in PyTorch); use 'bilinear' or 'nearest' for 5-D input",
+      `grid_sample: mode 'bicubic' supports only 4-D input ${inputForm(layout, 2)} (as in PyTorch); use 'bilinear' or 'nearest' for 5-D input`,
     );
   }
-  return { mode, paddingMode, alignCorners };
+  return { mode, paddingMode, alignCorners, layout };
+}
+
+/**
+ * The `layout` option, checked: needed before the shapes can be read. Options that are not an
+ * object give the default here; resolveOptions reports them.
+ */
+export function layoutOf(options: GridSampleOptions | undefined): Layout {
+  if (options === null || typeof options !== 'object') return 'nchw';
+  const { layout = 'nchw' } = options;
+  if (!LAYOUTS.includes(layout)) {
+    throw new TypeError(
+      `grid_sample: layout must be 'nchw' (channels first, [N, C, H, W]) or 'nhwc' (channels last, [N, H, W, C]), got ${describe(layout)}`,
+    );
+  }
+  return layout;
+}
+
+/** The input shape a layout expects, for messages: `[N, C, H, W]`, `[N, D, H, W, C]`, ... */
+export function inputForm(layout: Layout, spatialDims: 2 | 3): string {
+  const spatial = spatialDims === 2 ? 'H, W' : 'D, H, W';
+  return layout === 'nhwc' ? `[N, ${spatial}, C]` : `[N, C, ${spatial}]`;
 }
 
 export function resolveAffineOptions(options: AffineGridOptions | undefined): boolean {
@@ -135,13 +161,22 @@ export function checkTensor(name: string, tensor: unknown): asserts tensor is Te
   }
 }
 
-/** Validates input/grid shapes of grid_sample and derives the output shape. */
-export function sampleGeometry(inputShape: readonly number[], gridShape: readonly number[]): SampleGeometry {
+/**
+ * Validates input/grid shapes of grid_sample and derives the output shape. With `layout` `'nhwc'`
+ * the channels are the last input dimension, and the output's.
+ */
+export function sampleGeometry(
+  inputShape: readonly number[],
+  gridShape: readonly number[],
+  layout: Layout = 'nchw',
+): SampleGeometry {
   checkShape('input shape', inputShape);
   checkShape('grid shape', gridShape);
+  const channelsLast = layout === 'nhwc';
   if (inputShape.length !== 4 && inputShape.length !== 5) {
+    const which = channelsLast ? " (layout 'nhwc')" : '';
     throw new RangeError(
-      `grid_sample: input must be 4-D [N, C, H, W] or 5-D [N, C, D, H, W], got ${inputShape.length}-D ${fmt(inputShape)}`,
+      `grid_sample: input must be 4-D ${inputForm(layout, 2)} or 5-D ${inputForm(layout, 3)}${which}, got ${inputShape.length}-D ${fmt(inputShape)}`,
     );
   }
   const spatialDims = inputShape.length === 4 ? 2 : 3;
@@ -161,22 +196,27 @@ export function sampleGeometry(inputShape: readonly number[], gridShape: readonl
       `grid_sample: grid batch size ${gridShape[0]} must equal input batch size ${inputShape[0]} (input ${fmt(inputShape)}, grid ${fmt(gridShape)})`,
     );
   }
-  const spatial = inputShape.slice(2);
+  const spatial = channelsLast ? inputShape.slice(1, -1) : inputShape.slice(2);
+  const firstSpatial = channelsLast ? 1 : 2;
   spatial.forEach((size, i) => {
     if (size === 0) {
-      throw new RangeError(`grid_sample: input spatial dimensions must be non-empty, got input ${fmt(inputShape)}`);
+      throw new RangeError(
+        `grid_sample: input spatial dimensions must be non-empty, got input ${fmt(inputShape)} (${inputForm(layout, spatialDims)})`,
+      );
     }
     if (size > MAX_SPATIAL_SIZE) {
       throw new RangeError(
-        `grid_sample: input spatial dimension ${i + 2} is ${size}, above ${MAX_SPATIAL_SIZE}: float32 coordinates cannot address it`,
+        `grid_sample: input spatial dimension ${i + firstSpatial} is ${size}, above ${MAX_SPATIAL_SIZE}: float32 coordinates cannot address it`,
       );
     }
   });
-  const [n, c] = inputShape;
+  const n = inputShape[0];
+  const c = channelsLast ? inputShape[inputShape.length - 1] : inputShape[1];
   const [inD, inH, inW] = spatialDims === 2 ? [1, ...spatial] : spatial;
   const outSpatial = gridShape.slice(1, -1);
   const [outD, outH, outW] = spatialDims === 2 ? [1, ...outSpatial] : outSpatial;
-  return { spatialDims, n, c, inD, inH, inW, outD, outH, outW, outputShape: [n, c, ...outSpatial] };
+  const outputShape = channelsLast ? [n, ...outSpatial, c] : [n, c, ...outSpatial];
+  return { spatialDims, layout, n, c, inD, inH, inW, outD, outH, outW, outputShape };
 }
 
 /** Validates theta and size of affine_grid and derives the grid shape. */

@@ -15,6 +15,17 @@ export type Mode = 'bilinear' | 'nearest' | 'bicubic';
 export type PaddingMode = 'zeros' | 'border' | 'reflection';
 
 /**
+ * Memory order of grid_sample's input and output. `'nchw'` (channels first, PyTorch's): input
+ * `[N, C, H, W]`, output `[N, C, H_out, W_out]`. `'nhwc'` (channels last, as images and many web
+ * tensors are): input `[N, H, W, C]`, output `[N, H_out, W_out, C]`; in 3-D `[N, D, H, W, C]` and
+ * `[N, D_out, H_out, W_out, C]`. The grid is the same in both.
+ *
+ * @example
+ * const layout: Layout = 'nhwc';
+ */
+export type Layout = 'nchw' | 'nhwc';
+
+/**
  * Options of `grid_sample`; every default is PyTorch's.
  *
  * @example
@@ -27,6 +38,12 @@ export interface GridSampleOptions {
   paddingMode?: PaddingMode;
   /** Default `false`: -1 and +1 are the outer edges of the corner pixels, not their centres. */
   alignCorners?: boolean;
+  /**
+   * Default `'nchw'`. `'nhwc'`: the input is channels-last `[N, H, W, C]` (`[N, D, H, W, C]`) and so
+   * is the output, `[N, H_out, W_out, C]`; the grid is unchanged. Read as is, without a transpose.
+   * The backward passes take `'nchw'` only.
+   */
+  layout?: Layout;
 }
 
 /**
@@ -41,7 +58,8 @@ export interface AffineGridOptions {
 }
 
 /**
- * A dense, row-major float32 tensor: NCHW / NCDHW for inputs, NHW2 / NDHW3 for grids.
+ * A dense, row-major float32 tensor: NCHW / NCDHW for inputs (NHWC / NDHWC with `layout: 'nhwc'`),
+ * NHW2 / NDHW3 for grids.
  *
  * @example
  * const input: Tensor = { data: new Float32Array(1 * 3 * 32 * 32), shape: [1, 3, 32, 32] };

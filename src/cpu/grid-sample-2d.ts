@@ -1,5 +1,6 @@
 // 2-D grid_sample on the CPU, following PyTorch's CPU kernel operation by operation in float32.
-// Each output pixel reads its grid point once, computes taps and weights once, then loops channels.
+// Each output pixel reads its grid point once, computes taps and weights once, then loops channels
+// (planes apart for 'nchw', neighbours for 'nhwc': only the strides differ).
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import { computeCoordinates, computeSourceIndex, cubicCoefficients, roundHalfEven, unnormalize } from './coordinates.js';
 
@@ -18,8 +19,21 @@ export function gridSample2d(
 
 type Sampler2d = typeof gridSample2d;
 
+/**
+ * Element distances in input and output: between horizontally adjacent pixels and between channels.
+ * Channels first: 1 and a plane; channels last (`layout: 'nhwc'`): C and 1. A batch item is C planes
+ * in both.
+ */
+export function layoutStrides(geo: SampleGeometry): { inPixel: number; inChannel: number; outPixel: number; outChannel: number } {
+  const inPlane = geo.inD * geo.inH * geo.inW;
+  const outPlane = geo.outD * geo.outH * geo.outW;
+  return geo.layout === 'nhwc'
+    ? { inPixel: geo.c, inChannel: 1, outPixel: geo.c, outChannel: 1 }
+    : { inPixel: 1, inChannel: inPlane, outPixel: 1, outChannel: outPlane };
+}
+
 const bilinear: Sampler2d = (input, grid, out, geo, opts) => {
-  if (geo.c > 1 && geo.inH * geo.inW >= PLANE_BY_PLANE_MIN) {
+  if (geo.layout === 'nchw' && geo.c > 1 && geo.inH * geo.inW >= PLANE_BY_PLANE_MIN) {
     bilinearPlaneByPlane(input, grid, out, geo, opts);
     return;
   }
@@ -27,6 +41,8 @@ const bilinear: Sampler2d = (input, grid, out, geo, opts) => {
   const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
   const inPlane = H * W;
   const outPlane = outH * outW;
+  const { inPixel: xs, inChannel: cs, outPixel: oxs, outChannel: ocs } = layoutStrides(geo);
+  const ys = W * xs; // between rows
   for (let b = 0; b < N; b++) {
     const inBatch = b * C * inPlane;
     const outBatch = b * C * outPlane;
@@ -47,12 +63,12 @@ const bilinear: Sampler2d = (input, grid, out, geo, opts) => {
       const ne = f(s * w);
       const sw = f(nFrac * e);
       const se = f(nFrac * w);
-      let base = inBatch + y0 * W + x0;
-      let outIndex = outBatch + p;
+      let base = inBatch + y0 * ys + x0 * xs;
+      let outIndex = outBatch + p * oxs;
       if (x0 >= 0 && x0 + 1 < W && y0 >= 0 && y0 + 1 < H) {
         // all four taps inside (the common case): no per-tap checks in the channel loop
-        for (let c = 0; c < C; c++, base += inPlane, outIndex += outPlane) {
-          out[outIndex] = f(f(f(f(input[base] * nw) + f(input[base + 1] * ne)) + f(input[base + W] * sw)) + f(input[base + W + 1] * se));
+        for (let c = 0; c < C; c++, base += cs, outIndex += ocs) {
+          out[outIndex] = f(f(f(f(input[base] * nw) + f(input[base + xs] * ne)) + f(input[base + ys] * sw)) + f(input[base + ys + xs] * se));
         }
         continue;
       }
@@ -60,11 +76,11 @@ const bilinear: Sampler2d = (input, grid, out, geo, opts) => {
       const inX1 = x0 + 1 >= 0 && x0 + 1 < W;
       const inY0 = y0 >= 0 && y0 < H;
       const inY1 = y0 + 1 >= 0 && y0 + 1 < H;
-      for (let c = 0; c < C; c++, base += inPlane, outIndex += outPlane) {
+      for (let c = 0; c < C; c++, base += cs, outIndex += ocs) {
         const vNw = inY0 && inX0 ? input[base] : 0;
-        const vNe = inY0 && inX1 ? input[base + 1] : 0;
-        const vSw = inY1 && inX0 ? input[base + W] : 0;
-        const vSe = inY1 && inX1 ? input[base + W + 1] : 0;
+        const vNe = inY0 && inX1 ? input[base + xs] : 0;
+        const vSw = inY1 && inX0 ? input[base + ys] : 0;
+        const vSe = inY1 && inX1 ? input[base + ys + xs] : 0;
         out[outIndex] = f(f(f(f(vNw * nw) + f(vNe * ne)) + f(vSw * sw)) + f(vSe * se));
       }
     }
@@ -138,6 +154,7 @@ const nearest: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }
   const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
   const inPlane = H * W;
   const outPlane = outH * outW;
+  const { inPixel: xs, inChannel: cs, outPixel: oxs, outChannel: ocs } = layoutStrides(geo);
   for (let b = 0; b < N; b++) {
     for (let p = 0; p < outPlane; p++) {
       const gx = grid[(b * outPlane + p) * 2];
@@ -146,9 +163,9 @@ const nearest: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }
       const ix = roundHalfEven(computeSourceIndex(gx, W, paddingMode, alignCorners));
       const iy = roundHalfEven(computeSourceIndex(gy, H, paddingMode, alignCorners));
       if (ix < 0 || ix >= W || iy < 0 || iy >= H) continue;
-      let inIndex = b * C * inPlane + iy * W + ix;
-      let outIndex = b * C * outPlane + p;
-      for (let c = 0; c < C; c++, inIndex += inPlane, outIndex += outPlane) out[outIndex] = input[inIndex];
+      let inIndex = b * C * inPlane + (iy * W + ix) * xs;
+      let outIndex = b * C * outPlane + p * oxs;
+      for (let c = 0; c < C; c++, inIndex += cs, outIndex += ocs) out[outIndex] = input[inIndex];
     }
   }
 };
@@ -157,6 +174,7 @@ const bicubic: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }
   const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
   const inPlane = H * W;
   const outPlane = outH * outW;
+  const { inPixel: xs, inChannel: cs, outPixel: oxs, outChannel: ocs } = layoutStrides(geo);
   const cx = new Float64Array(4);
   const cy = new Float64Array(4);
   // Padding applies to each integer tap; a tap outside the input (zeros padding) reads 0.
@@ -180,12 +198,12 @@ const bicubic: Sampler2d = (input, grid, out, geo, { paddingMode, alignCorners }
         // PyTorch casts the padded tap to an integer (truncation): reflection can leave it at k + 0.5
         const ix = Math.trunc(tx);
         const iy = Math.trunc(ty);
-        tapX[i] = ix >= 0 && ix < W ? ix : -1;
-        tapY[i] = iy >= 0 && iy < H ? iy * W : -1;
+        tapX[i] = ix >= 0 && ix < W ? ix * xs : -1;
+        tapY[i] = iy >= 0 && iy < H ? iy * W * xs : -1;
       }
       let plane = b * C * inPlane;
-      let outIndex = b * C * outPlane + p;
-      for (let c = 0; c < C; c++, plane += inPlane, outIndex += outPlane) {
+      let outIndex = b * C * outPlane + p * oxs;
+      for (let c = 0; c < C; c++, plane += cs, outIndex += ocs) {
         for (let j = 0; j < 4; j++) {
           const row = tapY[j];
           let sum = 0;

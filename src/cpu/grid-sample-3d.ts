@@ -2,6 +2,7 @@
 // (aten/src/ATen/native/GridSampler.cpp, grid_sampler_3d_cpu_impl).
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import { computeSourceIndex, roundHalfEven } from './coordinates.js';
+import { layoutStrides } from './grid-sample-2d.js';
 
 const f = Math.fround;
 
@@ -15,6 +16,7 @@ export function gridSample3d(
   const { n: N, c: C, inD: D, inH: H, inW: W, outD, outH, outW } = geo;
   const inVolume = D * H * W;
   const outVolume = outD * outH * outW;
+  const { inPixel: xs, inChannel: cs, outPixel: oxs, outChannel: ocs } = layoutStrides(geo);
   const corner = new Int32Array(8); // input offset of each corner, -1 when outside
   const weight = new Float64Array(8);
   for (let b = 0; b < N; b++) {
@@ -28,14 +30,15 @@ export function gridSample3d(
       const y = computeSourceIndex(gy, H, paddingMode, alignCorners);
       const z = computeSourceIndex(gz, D, paddingMode, alignCorners);
       let plane = b * C * inVolume;
-      let outIndex = b * C * outVolume + p;
+      let outIndex = b * C * outVolume + p * oxs;
       if (mode === 'nearest') {
         const ix = roundHalfEven(x);
         const iy = roundHalfEven(y);
         const iz = roundHalfEven(z);
         if (ix < 0 || ix >= W || iy < 0 || iy >= H || iz < 0 || iz >= D) continue;
-        for (let c = 0; c < C; c++, plane += inVolume, outIndex += outVolume) {
-          out[outIndex] = input[plane + (iz * H + iy) * W + ix];
+        const offset = ((iz * H + iy) * W + ix) * xs;
+        for (let c = 0; c < C; c++, plane += cs, outIndex += ocs) {
+          out[outIndex] = input[plane + offset];
         }
         continue;
       }
@@ -55,10 +58,10 @@ export function gridSample3d(
         const cy = y0 + dy;
         const cz = z0 + dz;
         const inside = cx >= 0 && cx < W && cy >= 0 && cy < H && cz >= 0 && cz < D;
-        corner[k] = inside ? (cz * H + cy) * W + cx : -1;
+        corner[k] = inside ? ((cz * H + cy) * W + cx) * xs : -1;
         weight[k] = f(f(wx[dx] * wy[dy]) * wz[dz]);
       }
-      for (let c = 0; c < C; c++, plane += inVolume, outIndex += outVolume) {
+      for (let c = 0; c < C; c++, plane += cs, outIndex += ocs) {
         let sum = 0;
         for (let k = 0; k < 8; k++) {
           if (corner[k] >= 0) sum = f(sum + f(input[plane + corner[k]] * weight[k]));

@@ -1,4 +1,4 @@
-import { backwardGeometry } from '../backward-options.js';
+import { backwardGeometry, rejectChannelsLast } from '../backward-options.js';
 import { checkTensor, elementCount, resolveOptions } from '../options.js';
 import type { GridSampleOptions, Tensor } from '../types.js';
 import { gridSampleBackward2d } from './grid-sample-backward-2d.js';
@@ -22,6 +22,7 @@ export interface GridSampleGradients {
  * d loss / d input and d loss / d grid, as PyTorch autograd does (clipped coordinates get gradient 0,
  * reflection flips its sign, nearest has a zero grid gradient). Grid points that are NaN sampled
  * nothing and get gradient 0; so do coordinates held by the ±2^24 clamp (±Infinity included).
+ * Channels-first only: `layout: 'nhwc'` is a RangeError.
  *
  * @example
  * const out = gridSampleCpu(input, grid, options);
@@ -37,6 +38,7 @@ export function gridSampleBackwardCpu(
   checkTensor('gradOutput', gradOutput);
   checkTensor('input', input);
   checkTensor('grid', grid);
+  rejectChannelsLast('grid_sample backward', options);
   const geo = backwardGeometry(gradOutput.shape, input.shape, grid.shape);
   const opts = resolveOptions(options, geo.spatialDims);
   const gradInput = new Float64Array(elementCount(input.shape));

@@ -1,6 +1,6 @@
 // Host code of the backward passes on the GPU: GridSampler.gridSampleBackward, encodeGridSampleBackward,
 // affineGridBackward and encodeAffineGridBackward delegate here. Kernels: shaders/*-backward*.wgsl.
-import { affineBackwardGeometry, backwardGeometry } from '../backward-options.js';
+import { affineBackwardGeometry, backwardGeometry, rejectChannelsLast } from '../backward-options.js';
 import type { GridSampleGradients } from '../cpu/grid-sample-backward.js';
 import {
   type AffineGeometry,
@@ -109,6 +109,7 @@ export async function gridSampleBackward(
   checkTensor('gradOutput', gradOutput);
   checkTensor('input', input);
   checkTensor('grid', grid);
+  rejectChannelsLast('grid_sample backward', options);
   const geo = backwardGeometry(gradOutput.shape, input.shape, grid.shape);
   const opts = resolveOptions(options, geo.spatialDims);
   const inputCount = input.data.length;
@@ -160,6 +161,7 @@ export function encodeGridSampleBackward(
   options?: GridSampleOptions,
 ): void {
   s.checkAlive();
+  rejectChannelsLast('encodeGridSampleBackward', options);
   const geo = sampleGeometry(args.inputShape, args.gridShape);
   const opts = resolveOptions(options, geo.spatialDims);
   if (!args.gradInput && !args.gradGrid) {

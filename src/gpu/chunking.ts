@@ -1,6 +1,7 @@
 // Splits tensors too large for one storage binding into pieces that fit: grid_sample along batch, then
-// channels, then output rows; affine_grid along batch, then grid points. Pure arithmetic (unit-tested
-// without a GPU); the sampler uploads or copies each piece into its own buffers and runs it on its own.
+// channels (channels first only), then output rows; affine_grid along batch, then grid points. Pure
+// arithmetic (unit-tested without a GPU); the sampler uploads or copies each piece into its own
+// buffers and runs it on its own.
 import type { AffineGeometry, SampleGeometry } from '../options.js';
 
 /** Bytes per binding never exceeded, whatever the device allows: the kernels index with u32. */
@@ -78,8 +79,11 @@ export function splitEvenly(count: number, most: number): [start: number, length
 /**
  * Pieces of a non-empty grid_sample whose input, grid and output slices each fit `limit`. Throws a
  * RangeError, before any GPU work, where one input plane or one grid row alone is too large.
+ * Channels last, a batch item's channels are interleaved and cannot be split: one whole input item
+ * must fit.
  */
 export function planGridSample(geo: SampleGeometry, limit: ChunkLimit): SamplePiece[] {
+  if (geo.layout === 'nhwc') return planChannelsLast(geo, limit);
   const most = limit.bytes / 4;
   const dims = geo.spatialDims;
   const plane = inPlane(geo);
@@ -112,6 +116,40 @@ export function planGridSample(geo: SampleGeometry, limit: ChunkLimit): SamplePi
   return pieces;
 }
 
+// Channels last: whole batch items, or output rows of one item (its input whole, since every channel of
+// a pixel sits next to the others and the grid may read any pixel).
+function planChannelsLast(geo: SampleGeometry, limit: ChunkLimit): SamplePiece[] {
+  const most = limit.bytes / 4;
+  const dims = geo.spatialDims;
+  const item = geo.c * inPlane(geo);
+  const rows = outRows(geo);
+  const size = dims === 2 ? `${geo.inH} x ${geo.inW} x ${geo.c}` : `${geo.inD} x ${geo.inH} x ${geo.inW} x ${geo.c}`;
+  if (item > most) {
+    throw tooLarge(
+      'grid_sample',
+      `one input batch item (${size}, channels last: layout 'nhwc' cannot be split by channel; layout 'nchw' can)`,
+      item,
+      limit,
+    );
+  }
+  const rowElements = geo.outW * Math.max(geo.c, dims);
+  if (rowElements > most) {
+    throw tooLarge('grid_sample', `one output row (W_out = ${geo.outW} points x ${Math.max(geo.c, dims)})`, rowElements, limit);
+  }
+  const whole = { batch: 0, batches: geo.n, channel: 0, channels: geo.c, row: 0, rows };
+  const perItem = Math.max(item, rows * rowElements);
+  if (perItem <= most) {
+    return splitEvenly(geo.n, Math.floor(most / perItem)).map(([batch, batches]) => ({ ...whole, batch, batches }));
+  }
+  const pieces: SamplePiece[] = [];
+  for (let batch = 0; batch < geo.n; batch++) {
+    for (const [row, count] of splitEvenly(rows, Math.floor(most / rowElements))) {
+      pieces.push({ ...whole, batch, batches: 1, row, rows: count });
+    }
+  }
+  return pieces;
+}
+
 /** The piece as a grid_sample of its own (a row piece flattens D_out x H_out into H_out). */
 export function pieceGeometry(geo: SampleGeometry, piece: SamplePiece): SampleGeometry {
   const allRows = piece.rows === outRows(geo);
@@ -124,11 +162,15 @@ export function pieceGeometry(geo: SampleGeometry, piece: SamplePiece): SampleGe
     c: piece.channels,
     outD,
     outH,
-    outputShape: [piece.batches, piece.channels, ...outSpatial],
+    outputShape:
+      geo.layout === 'nhwc' ? [piece.batches, ...outSpatial, piece.channels] : [piece.batches, piece.channels, ...outSpatial],
   };
 }
 
-/** The input slice of a piece: contiguous, since a piece has all channels or one batch item. */
+/**
+ * The input slice of a piece: contiguous, since a piece has all channels or one batch item (channels
+ * last, always all channels: channel 0 of C).
+ */
 export function inputRange(geo: SampleGeometry, piece: SamplePiece): ElementRange {
   const plane = inPlane(geo);
   return { start: (piece.batch * geo.c + piece.channel) * plane, length: piece.batches * piece.channels * plane };
@@ -141,11 +183,17 @@ export function gridRange(geo: SampleGeometry, piece: SamplePiece): ElementRange
   return { start, length: piece.batches * piece.rows * geo.outW * dims };
 }
 
-/** Where the piece's output lands in the full output: one run, or one per channel for a row piece. */
+/**
+ * Where the piece's output lands in the full output: one run, or one per channel for a row piece
+ * (channels last, rows hold all their channels: one run).
+ */
 export function outputRuns(geo: SampleGeometry, piece: SamplePiece): OutputRun[] {
   const plane = outPlane(geo);
   const first = (piece.batch * geo.c + piece.channel) * plane;
   if (piece.rows === outRows(geo)) return [{ from: 0, to: first, length: piece.batches * piece.channels * plane }];
+  if (geo.layout === 'nhwc') {
+    return [{ from: 0, to: first + piece.row * geo.outW * geo.c, length: piece.rows * geo.outW * geo.c }];
+  }
   const length = piece.rows * geo.outW;
   return Array.from({ length: piece.channels }, (_, c) => ({
     from: c * length,

@@ -5,7 +5,9 @@ import affineGridBackwardWgsl from '../../shaders/affine-grid-backward.wgsl?raw'
 import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
 import coordinatesGradWgsl from '../../shaders/coordinates-grad.wgsl?raw';
 import gridSample2dWgsl from '../../shaders/grid-sample-2d.wgsl?raw';
+import gridSample2dVec4Wgsl from '../../shaders/grid-sample-2d-vec4.wgsl?raw';
 import gridSample3dWgsl from '../../shaders/grid-sample-3d.wgsl?raw';
+import gridSample3dVec4Wgsl from '../../shaders/grid-sample-3d-vec4.wgsl?raw';
 import gridSampleBackward2dWgsl from '../../shaders/grid-sample-backward-2d.wgsl?raw';
 import gridSampleBackward3dWgsl from '../../shaders/grid-sample-backward-3d.wgsl?raw';
 import gridSampleImageWgsl from '../../shaders/grid-sample-image.wgsl?raw';
@@ -13,7 +15,9 @@ import { ShaderStageCompute } from './flags.js';
 
 export type KernelName =
   | 'grid-sample-2d'
+  | 'grid-sample-2d-vec4'
   | 'grid-sample-3d'
+  | 'grid-sample-3d-vec4'
   | 'affine-grid'
   | 'grid-sample-image'
   | 'grid-sample-backward-2d'
@@ -38,9 +42,20 @@ const KERNELS: Record<KernelName, Kernel> = {
     entryPoint: 'grid_sample_2d',
     bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
   },
+  // channels-last input read 4 channels at a time: the same kernel with a second entry point
+  'grid-sample-2d-vec4': {
+    code: `${gridSample2dWgsl}\n${gridSample2dVec4Wgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_2d_vec4',
+    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
+  },
   'grid-sample-3d': {
     code: `${gridSample3dWgsl}\n${coordinatesWgsl}`,
     entryPoint: 'grid_sample_3d',
+    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
+  },
+  'grid-sample-3d-vec4': {
+    code: `${gridSample3dWgsl}\n${gridSample3dVec4Wgsl}\n${coordinatesWgsl}`,
+    entryPoint: 'grid_sample_3d_vec4',
     bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
   },
   'affine-grid': {

@@ -3,6 +3,7 @@ import {
   checkShape,
   checkTensor,
   elementCount,
+  layoutOf,
   resolveAffineOptions,
   resolveOptions,
   sampleGeometry,
@@ -35,7 +36,7 @@ import {
 } from './piecewise.js';
 import { bindGroupLayout, compiledPipelineCount, pipelineSync } from './pipelines.js';
 import type { SamplerInternals } from './sampler-internals.js';
-import { affineVariant, sampleVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
+import { affineVariant, forwardVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
 
 export type { GridSamplerOptions };
 
@@ -48,13 +49,16 @@ export type { GridSamplerOptions };
 export interface EncodeGridSampleArgs {
   /** Dense float32 input, STORAGE usage (and COPY_SRC if it must be split into pieces). */
   input: GPUBuffer;
-  /** `[N, C, H, W]` or `[N, C, D, H, W]`. */
+  /** `[N, C, H, W]` or `[N, C, D, H, W]`; `[N, H, W, C]` or `[N, D, H, W, C]` with `layout: 'nhwc'`. */
   inputShape: readonly number[];
   /** Dense float32 grid, STORAGE usage (and COPY_SRC if it must be split into pieces). */
   grid: GPUBuffer;
   /** `[N, H_out, W_out, 2]` or `[N, D_out, H_out, W_out, 3]`. */
   gridShape: readonly number[];
-  /** Receives `[N, C, H_out, W_out]` (or 3-D) float32 values; STORAGE usage (and COPY_DST if split). */
+  /**
+   * Receives `[N, C, H_out, W_out]` (or 3-D; `[N, H_out, W_out, C]` with `layout: 'nhwc'`) float32
+   * values; STORAGE usage (and COPY_DST if split).
+   */
   output: GPUBuffer;
 }
 
@@ -126,21 +130,23 @@ export class GridSampler {
   }
 
   /**
-   * `F.grid_sample(input, grid, ...)`: uploads, runs, reads back.
+   * `F.grid_sample(input, grid, ...)`: uploads, runs, reads back. With `layout: 'nhwc'` the input is
+   * channels-last and so is the output, read as is (no transpose).
    *
    * @example
    * const out = await sampler.gridSample(input, grid, { mode: 'bicubic', paddingMode: 'border' });
+   * const rgb = await sampler.gridSample({ data: pixels, shape: [1, 480, 640, 3] }, grid, { layout: 'nhwc' });
    */
   async gridSample(input: Tensor, grid: Tensor, options?: GridSampleOptions): Promise<Tensor> {
     this.checkAlive();
     checkTensor('input', input);
     checkTensor('grid', grid);
-    const geo = sampleGeometry(input.shape, grid.shape);
+    const geo = sampleGeometry(input.shape, grid.shape, layoutOf(options));
     const opts = resolveOptions(options, geo.spatialDims);
     if (elementCount(geo.outputShape) === 0) return { data: new Float32Array(0), shape: geo.outputShape };
     const state = await this.ready();
     const pieces = planGridSample(geo, this.limit(state));
-    const variant = sampleVariant(geo.spatialDims, opts);
+    const variant = forwardVariant(geo, opts);
     const pipeline = await compilePipeline(state, variant, 'grid_sample');
     const data = await leased(state, (lease) =>
       sampleInPieces(this.host(state), lease, input, grid, { geo, pieces, pipeline, variant }),
@@ -183,7 +189,7 @@ export class GridSampler {
   encodeGridSample(encoder: GPUCommandEncoder, args: EncodeGridSampleArgs, options?: GridSampleOptions): void {
     this.checkAlive();
     checkEncodeArgs('encodeGridSample', encoder, args, '{ input, inputShape, grid, gridShape, output }');
-    const geo = sampleGeometry(args.inputShape, args.gridShape);
+    const geo = sampleGeometry(args.inputShape, args.gridShape, layoutOf(options));
     const opts = resolveOptions(options, geo.spatialDims);
     const count = elementCount(geo.outputShape);
     checkBuffer('input', args.input, elementCount(args.inputShape));
@@ -192,7 +198,7 @@ export class GridSampler {
     if (count === 0) return;
     const state = this.liveState();
     const pieces = planGridSample(geo, this.limit(state));
-    const variant = sampleVariant(geo.spatialDims, opts);
+    const variant = forwardVariant(geo, opts);
     const pipeline = pipelineSync(state.device, variant.kernel, variant.constants);
     encodeSampleInPieces(this.host(state), encoder, args, { geo, pieces, pipeline, variant });
   }

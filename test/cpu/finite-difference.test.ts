@@ -52,7 +52,7 @@ interface Case {
   input: Tensor;
   grid: Tensor;
   gradOutput: Tensor;
-  options: Required<GridSampleOptions>;
+  options: Required<Omit<GridSampleOptions, 'layout'>>;
   sizes: number[]; // input spatial sizes in grid coordinate order (x, y[, z])
 }
 

@@ -10,7 +10,7 @@ interface Encoded {
 export interface BackwardCase {
   op: 'grid_sample_backward';
   name: string;
-  options: Required<GridSampleOptions>;
+  options: Required<Omit<GridSampleOptions, 'layout'>>;
   gradOutput: Tensor;
   input: Tensor;
   grid: Tensor;
@@ -30,7 +30,7 @@ export interface AffineBackwardCase {
 export interface TransformerCase {
   op: 'spatial_transformer';
   name: string;
-  options: Required<GridSampleOptions>;
+  options: Required<Omit<GridSampleOptions, 'layout'>>;
   theta: Tensor;
   input: Tensor;
   gradOutput: Tensor;
