@@ -5,7 +5,11 @@
 // --against REF: also runs src/ and shaders/ as of git REF (extracted to a temp dir) on the same device,
 // interleaved round by round, and prints the per-round ratio working tree / REF (A/B in one process).
 // It also prints the CPU time of SwiftShader's worker threads for each run (see worker-cpu.ts), the
-// steadier A/B measure on a busy machine.
+// steadier A/B measure on a busy machine. Both sides sample the same GPU buffers: with separate ones,
+// identical kernels differed by up to 6 % on W1 (where the input buffer landed in memory matters to
+// its random reads).
+// --layout nhwc: the input transposed to channels last (on the CPU, outside the timing) and sampled
+// with `layout: 'nhwc'`; --layout nchw,nhwc: both layouts of the working tree, A/B.
 import { execSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from 'node:os';
@@ -13,14 +17,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GridSampler } from '../src/gpu/sampler.js';
-import type { Tensor } from '../src/types.js';
-import type { PreparedRun } from './contender.js';
-import { oursGpu } from './contenders/ours.js';
+import type { Layout, Tensor } from '../src/types.js';
+import type { Measurement } from './contender.js';
+import { createBuffer, timeGpu } from './contenders/ours.js';
 import { installNodeWebGpu } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
 import { summarize } from './stats.js';
 import { softwareGpuCpuNs } from './worker-cpu.js';
-import { selectWorkloads, type Workload, workloadData } from './workloads.js';
+import { elements, optionsOf, outputShapeOf, selectWorkloads, type Workload, workloadData } from './workloads.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,8 +32,20 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '9' },
     grid: { type: 'string', default: 'random' },
     against: { type: 'string' },
+    layout: { type: 'string', default: 'nchw' },
   },
 });
+// --layout nchw,nhwc: both, A/B in one process (the ratio is then nchw / nhwc)
+const layouts = values.layout.split(',') as Layout[];
+
+/** [N, C, ...spatial] to [N, ...spatial, C]. */
+function channelsLast(t: Tensor): Tensor {
+  const [n, c, ...spatial] = t.shape;
+  const plane = spatial.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(t.data.length);
+  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let p = 0; p < plane; p++) data[(b * plane + p) * c + ch] = t.data[(b * c + ch) * plane + p];
+  return { data, shape: [n, ...spatial, c] };
+}
 
 function gridFor(w: Workload, kind: string, random: Tensor): Tensor {
   if (kind === 'random') return random;
@@ -70,18 +86,32 @@ const rounds = Number(values.rounds);
 const ms = (v: number) => v.toFixed(1);
 for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
   const data = workloadData(w);
-  const inputs = { input: data.input, grid: gridFor(w, values.grid, data.grid) };
-  const runs: { name: string; prepared: PreparedRun; times: number[]; cpu: number[] }[] = [];
-  for (const [name, s] of samplers) {
-    const prepared = await oursGpu(s, timer).prepare(w, inputs);
-    if (typeof prepared === 'string') continue;
-    await prepared.run();
-    runs.push({ name, prepared, times: [] as number[], cpu: [] as number[] });
+  const grid = gridFor(w, values.grid, data.grid);
+  const gridBuffer = createBuffer(device, grid.data, 'bench grid');
+  const output = createBuffer(device, elements(outputShapeOf(w)), 'bench output');
+  const owned = [gridBuffer, output];
+  const runs: { name: string; run: () => Promise<Measurement>; times: number[]; cpu: number[] }[] = [];
+  for (const layout of layouts) {
+    const input = layout === 'nhwc' ? channelsLast(data.input) : data.input;
+    const options = { ...optionsOf(w), ...(layout === 'nhwc' ? { layout } : {}) };
+    const inputBuffer = createBuffer(device, input.data, 'bench input');
+    owned.push(inputBuffer);
+    const buffers = { input: inputBuffer, inputShape: input.shape, grid: gridBuffer, gridShape: grid.shape, output };
+    for (const [name, s] of samplers) {
+      const run = () =>
+        timeGpu(device, timer, () => {
+          const encoder = device.createCommandEncoder({ label: 'bench kernels' });
+          s.encodeGridSample(encoder, buffers, options);
+          device.queue.submit([encoder.finish()]);
+        });
+      await run();
+      runs.push({ name: layouts.length > 1 ? `${name} ${layout}` : name, run, times: [] as number[], cpu: [] as number[] });
+    }
   }
   for (let i = 0; i < rounds; i++) {
     for (const r of i % 2 ? [...runs].reverse() : runs) {
       const before = softwareGpuCpuNs();
-      const m = await r.prepared.run();
+      const m = await r.run();
       r.times.push(m.gpu ?? m.wall);
       r.cpu.push((softwareGpuCpuNs() - before) / 1e6);
     }
@@ -96,8 +126,8 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
     const cpuRatio = summarize(runs[0].cpu.map((t, i) => t / runs[1].cpu[i]));
     parts.push(`worker-CPU ratio ${cpuRatio.median.toFixed(3)} (${cpuRatio.min.toFixed(2)}-${cpuRatio.max.toFixed(2)})`);
   }
-  for (const r of runs) await r.prepared.release();
-  console.log(`${w.id} ${values.grid} grid, ${timer ? 'GPU timestamps' : 'submit-to-done'}: ${parts.join('; ')}`);
+  for (const b of owned) b.destroy();
+  console.log(`${w.id} ${values.grid} grid, ${layouts.join(' and ')}, ${timer ? 'GPU timestamps' : 'submit-to-done'}: ${parts.join('; ')}`);
 }
 for (const [, s] of samplers) s.destroy();
 process.exit(0);
