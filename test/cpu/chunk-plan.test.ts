@@ -2,7 +2,7 @@
 // slices, and scattering the results, must rebuild the one-piece result exactly; every slice must fit.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { affineGridCpu, gridSampleCpu, type Tensor } from '../../src/index.js';
+import { affineGridCpu, gridSampleCpu, type Layout, type Tensor } from '../../src/index.js';
 import {
   affineOutputRange,
   chunkLimit,
@@ -23,8 +23,9 @@ const slice = (t: Tensor, start: number, length: number, shape: number[]): Tenso
   shape,
 });
 
-function gridSampleInPieces(input: Tensor, grid: Tensor, limitBytes: number) {
-  const geo = sampleGeometry(input.shape, grid.shape);
+function gridSampleInPieces(input: Tensor, grid: Tensor, limitBytes: number, layout: Layout = 'nchw') {
+  const geo = sampleGeometry(input.shape, grid.shape, layout);
+  const last = layout === 'nhwc';
   const limit = { bytes: limitBytes, name: 'maxChunkBytes' };
   const pieces = planGridSample(geo, limit);
   const out = new Float32Array(geo.outputShape.reduce((a, b) => a * b, 1)).fill(Number.NaN);
@@ -32,12 +33,12 @@ function gridSampleInPieces(input: Tensor, grid: Tensor, limitBytes: number) {
     const sub = pieceGeometry(geo, piece);
     const inSlice = inputRange(geo, piece);
     const gridSlice = gridRange(geo, piece);
-    const inShape = [sub.n, sub.c, ...input.shape.slice(2)];
-    const gridShape = [sub.n, ...sub.outputShape.slice(2), geo.spatialDims];
+    const inShape = last ? [sub.n, ...input.shape.slice(1, -1), sub.c] : [sub.n, sub.c, ...input.shape.slice(2)];
+    const gridShape = [sub.n, ...(last ? sub.outputShape.slice(1, -1) : sub.outputShape.slice(2)), geo.spatialDims];
     for (const bytes of [inSlice.length * 4, gridSlice.length * 4, sub.outputShape.reduce((a, b) => a * b, 1) * 4]) {
       expect(bytes).toBeLessThanOrEqual(limitBytes);
     }
-    const part = gridSampleCpu(slice(input, inSlice.start, inSlice.length, inShape), slice(grid, gridSlice.start, gridSlice.length, gridShape));
+    const part = gridSampleCpu(slice(input, inSlice.start, inSlice.length, inShape), slice(grid, gridSlice.start, gridSlice.length, gridShape), { layout });
     for (const run of outputRuns(geo, piece)) {
       // each output element is written by exactly one piece
       expect(out.subarray(run.to, run.to + run.length).every(Number.isNaN)).toBe(true);
@@ -112,6 +113,37 @@ describe('chunk planning', () => {
             return;
           }
           expect(gridSampleInPieces(input, grid, limitFloats * 4).out).toEqual(gridSampleCpu(input, grid).data);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("channels last: splits along batch, then output rows, never channels, and rebuilds the result (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          dims: fc.constantFrom(2, 3),
+          n: fc.integer({ min: 1, max: 3 }),
+          c: fc.integer({ min: 1, max: 9 }),
+          inSize: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 3, maxLength: 3 }),
+          outSize: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 3, maxLength: 3 }),
+          limitFloats: fc.integer({ min: 1, max: 600 }),
+          seed: fc.integer({ min: 0, max: 1000 }),
+        }),
+        ({ dims, n, c, inSize, outSize, limitFloats, seed }) => {
+          const inputShape = [n, ...inSize.slice(3 - dims), c];
+          const gridShape = [n, ...outSize.slice(3 - dims), dims];
+          const input = randomTensor(inputShape, seed);
+          const grid = randomTensor(gridShape, seed + 1, -1.3, 1.3);
+          const item = inSize.slice(3 - dims).reduce((a, b) => a * b, c);
+          if (item > limitFloats || outSize[2] * Math.max(c, dims) > limitFloats) {
+            expect(() => gridSampleInPieces(input, grid, limitFloats * 4, 'nhwc')).toThrow(/more than maxChunkBytes = \d+ bytes/);
+            return;
+          }
+          const { out, pieces } = gridSampleInPieces(input, grid, limitFloats * 4, 'nhwc');
+          expect(pieces.every((p) => p.channel === 0 && p.channels === c)).toBe(true);
+          expect(out).toEqual(gridSampleCpu(input, grid, { layout: 'nhwc' }).data);
         },
       ),
       { numRuns: 300 },

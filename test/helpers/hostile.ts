@@ -84,6 +84,7 @@ const optionsArb = fc.oneof(
         mode: maybeHostile(fc.constantFrom('bilinear', 'nearest', 'bicubic', undefined)),
         paddingMode: maybeHostile(fc.constantFrom('zeros', 'border', 'reflection', undefined)),
         alignCorners: maybeHostile(fc.constantFrom(true, false, undefined)),
+        layout: maybeHostile(fc.constantFrom('nchw', 'nhwc', undefined)),
       },
       { requiredKeys: [] },
     ),
