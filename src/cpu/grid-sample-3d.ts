@@ -2,6 +2,7 @@
 // (aten/src/ATen/native/GridSampler.cpp, grid_sampler_3d_cpu_impl).
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import { computeSourceIndex, roundHalfEven } from './coordinates.js';
+import { trilinearCorners } from './trilinear.js';
 
 const f = Math.fround;
 
@@ -17,6 +18,7 @@ export function gridSample3d(
   const outVolume = outD * outH * outW;
   const corner = new Int32Array(8); // input offset of each corner, -1 when outside
   const weight = new Float64Array(8);
+  const faces = new Float64Array(6);
   for (let b = 0; b < N; b++) {
     for (let p = 0; p < outVolume; p++) {
       const gi = (b * outVolume + p) * 3;
@@ -39,25 +41,7 @@ export function gridSample3d(
         }
         continue;
       }
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
-      const z0 = Math.floor(z);
-      // Distances to the far (1) and near (0) faces, as PyTorch forms them: (x0 + 1) - x and x - x0.
-      const wx = [f(x0 + 1 - x), f(x - x0)];
-      const wy = [f(y0 + 1 - y), f(y - y0)];
-      const wz = [f(z0 + 1 - z), f(z - z0)];
-      // Corner order t/b (z), n/s (y), w/e (x): tnw, tne, tsw, tse, bnw, bne, bsw, bse.
-      for (let k = 0; k < 8; k++) {
-        const dx = k & 1;
-        const dy = (k >> 1) & 1;
-        const dz = k >> 2;
-        const cx = x0 + dx;
-        const cy = y0 + dy;
-        const cz = z0 + dz;
-        const inside = cx >= 0 && cx < W && cy >= 0 && cy < H && cz >= 0 && cz < D;
-        corner[k] = inside ? (cz * H + cy) * W + cx : -1;
-        weight[k] = f(f(wx[dx] * wy[dy]) * wz[dz]);
-      }
+      trilinearCorners(x, y, z, D, H, W, corner, weight, faces);
       for (let c = 0; c < C; c++, plane += inVolume, outIndex += outVolume) {
         let sum = 0;
         for (let k = 0; k < 8; k++) {
