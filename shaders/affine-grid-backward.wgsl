@@ -4,9 +4,9 @@
 //   affine_grid_backward_partial: one invocation per (batch item, chunk of CHUNK points)
 //   affine_grid_backward_total:   one invocation per batch item adds its chunks in order
 // (No workgroup memory: software renderers such as SwiftShader compile it slowly.)
+// Needs affine-base.wgsl (appended by the host).
 
 override SPATIAL_DIMS: u32 = 2u;
-override ALIGN_CORNERS: bool = false;
 override WORKGROUP_SIZE: u32 = 64u;
 const CHUNK: u32 = 256u;
 
@@ -30,25 +30,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> grad_theta: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-// torch.linspace(-1, 1, steps)[i] scaled by (steps - 1) / steps unless ALIGN_CORNERS: the base grid of
-// affine_grid, the same steps as linspace_from_neg_one in affine-grid.wgsl
-fn linspace_from_neg_one(i: u32, steps: u32) -> f32 {
-  if (steps <= 1u) {
-    return 0.0;
-  }
-  let n = f32(steps);
-  let step = 2.0 / (n - 1.0);
-  var v: f32;
-  if (i < steps / 2u) {
-    v = -1.0 + step * f32(i);
-  } else {
-    v = 1.0 - step * f32(steps - 1u - i);
-  }
-  if (ALIGN_CORNERS) {
-    return v;
-  }
-  return (v * (n - 1.0)) / n;
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn affine_grid_backward_partial(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -1,8 +1,8 @@
 // affine_grid: one invocation per grid point computes (x, y[, z], 1) @ theta^T, with the base
 // coordinates of PyTorch's linspace_from_neg_one. theta is [N, 2, 3] (2-D) or [N, 3, 4] (3-D).
+// Needs affine-base.wgsl (appended by the host).
 
 override SPATIAL_DIMS: u32 = 2u;
-override ALIGN_CORNERS: bool = false;
 override WORKGROUP_SIZE: u32 = 64u;
 
 struct Params {
@@ -21,25 +21,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> grid: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-// torch.linspace(-1, 1, steps)[i] (filled from -1 for the first half, back from +1 for the second),
-// scaled by (steps - 1) / steps unless ALIGN_CORNERS
-fn linspace_from_neg_one(i: u32, steps: u32) -> f32 {
-  if (steps <= 1u) {
-    return 0.0;
-  }
-  let n = f32(steps);
-  let step = 2.0 / (n - 1.0);
-  var v: f32;
-  if (i < steps / 2u) {
-    v = -1.0 + step * f32(i);
-  } else {
-    v = 1.0 - step * f32(steps - 1u - i);
-  }
-  if (ALIGN_CORNERS) {
-    return v;
-  }
-  return (v * (n - 1.0)) / n;
-}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn affine_grid(@builtin(global_invocation_id) gid: vec3<u32>) {

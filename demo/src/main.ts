@@ -9,6 +9,7 @@ import { CpuRenderer } from './cpu-renderer.js';
 import { GpuRenderer } from './gpu-renderer.js';
 import { downloadPng, type LoadedImage, loadImage } from './image.js';
 import { PointerTools } from './pointer-tools.js';
+import { setUpRegistration } from './registration-panel.js';
 import { parseState, stateQuery } from './state.js';
 import { Timings } from './timings.js';
 import { outputSize, warpFrame } from './warp-math.js';
@@ -96,6 +97,7 @@ const controls = new Controls(state, {
   },
 });
 if (!gpu) controls.disableWebGpu();
+setUpRegistration(gpu?.sampler, () => image.tensor, fail);
 
 const pointer = new PointerTools(frameElement, state, {
   brush: (from, to) => {

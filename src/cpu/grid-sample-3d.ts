@@ -3,6 +3,7 @@
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import { computeSourceIndex, roundHalfEven } from './coordinates.js';
 import { layoutStrides } from './grid-sample-2d.js';
+import { trilinearCorners } from './trilinear.js';
 
 const f = Math.fround;
 
@@ -19,6 +20,7 @@ export function gridSample3d(
   const { inPixel: xs, inChannel: cs, outPixel: oxs, outChannel: ocs } = layoutStrides(geo);
   const corner = new Int32Array(8); // input offset of each corner, -1 when outside
   const weight = new Float64Array(8);
+  const faces = new Float64Array(6);
   for (let b = 0; b < N; b++) {
     for (let p = 0; p < outVolume; p++) {
       const gi = (b * outVolume + p) * 3;
@@ -42,24 +44,10 @@ export function gridSample3d(
         }
         continue;
       }
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
-      const z0 = Math.floor(z);
-      // Distances to the far (1) and near (0) faces, as PyTorch forms them: (x0 + 1) - x and x - x0.
-      const wx = [f(x0 + 1 - x), f(x - x0)];
-      const wy = [f(y0 + 1 - y), f(y - y0)];
-      const wz = [f(z0 + 1 - z), f(z - z0)];
-      // Corner order t/b (z), n/s (y), w/e (x): tnw, tne, tsw, tse, bnw, bne, bsw, bse.
-      for (let k = 0; k < 8; k++) {
-        const dx = k & 1;
-        const dy = (k >> 1) & 1;
-        const dz = k >> 2;
-        const cx = x0 + dx;
-        const cy = y0 + dy;
-        const cz = z0 + dz;
-        const inside = cx >= 0 && cx < W && cy >= 0 && cy < H && cz >= 0 && cz < D;
-        corner[k] = inside ? ((cz * H + cy) * W + cx) * xs : -1;
-        weight[k] = f(f(wx[dx] * wy[dy]) * wz[dz]);
+      trilinearCorners(x, y, z, D, H, W, corner, weight, faces);
+      if (xs !== 1) {
+        // channels last: a voxel is C floats apart
+        for (let k = 0; k < 8; k++) if (corner[k] >= 0) corner[k] *= xs;
       }
       for (let c = 0; c < C; c++, plane += cs, outIndex += ocs) {
         let sum = 0;

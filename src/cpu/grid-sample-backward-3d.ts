@@ -5,8 +5,7 @@ import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import { computeSourceIndex, roundHalfEven } from './coordinates.js';
 import { chainGrad, computeSourceIndexGrad } from './coordinates-grad.js';
 import type { BackwardBuffers } from './grid-sample-backward-2d.js';
-
-const f = Math.fround;
+import { trilinearCorners } from './trilinear.js';
 
 export function gridSampleBackward3d(
   { gradOutput, input, grid, gradInput, gradGrid }: BackwardBuffers,
@@ -18,6 +17,7 @@ export function gridSampleBackward3d(
   const outVolume = outD * outH * outW;
   const corner = new Int32Array(8); // input offset of each corner, -1 when outside
   const weight = new Float64Array(8);
+  const faces = new Float64Array(6); // distances to the far and near faces: x's, y's, z's
   // d weight / d x, y, z of each corner
   const dwx = new Float64Array(8);
   const dwy = new Float64Array(8);
@@ -47,28 +47,15 @@ export function gridSampleBackward3d(
         }
         continue;
       }
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
-      const z0 = Math.floor(z);
-      // the forward's distances to the far (index 0) and near (index 1) faces
-      const wx = [f(x0 + 1 - x), f(x - x0)];
-      const wy = [f(y0 + 1 - y), f(y - y0)];
-      const wz = [f(z0 + 1 - z), f(z - z0)];
-      // Corner order t/b (z), n/s (y), w/e (x): tnw, tne, tsw, tse, bnw, bne, bsw, bse.
+      trilinearCorners(x, y, z, D, H, W, corner, weight, faces);
       for (let k = 0; k < 8; k++) {
         const dx = k & 1;
         const dy = (k >> 1) & 1;
         const dz = k >> 2;
-        const cx = x0 + dx;
-        const cy = y0 + dy;
-        const cz = z0 + dz;
-        const inside = cx >= 0 && cx < W && cy >= 0 && cy < H && cz >= 0 && cz < D;
-        corner[k] = inside ? (cz * H + cy) * W + cx : -1;
-        weight[k] = f(f(wx[dx] * wy[dy]) * wz[dz]);
         // moving x forward grows the east weights and shrinks the west ones
-        dwx[k] = (dx ? 1 : -1) * wy[dy] * wz[dz];
-        dwy[k] = (dy ? 1 : -1) * wx[dx] * wz[dz];
-        dwz[k] = (dz ? 1 : -1) * wx[dx] * wy[dy];
+        dwx[k] = (dx ? 1 : -1) * faces[2 + dy] * faces[4 + dz];
+        dwy[k] = (dy ? 1 : -1) * faces[dx] * faces[4 + dz];
+        dwz[k] = (dz ? 1 : -1) * faces[dx] * faces[2 + dy];
       }
       let sumX = 0;
       let sumY = 0;

@@ -18,6 +18,7 @@ import {
 import { BufferUsage } from './flags.js';
 import { affineParams, sampleParams, type Variant } from './variants.js';
 
+/** A binding of a compute pass: the buffer and how many bytes of it, from offset 0. */
 export type Binding = [buffer: GPUBuffer, size: number];
 export type ScratchRole = 'input' | 'grid' | 'output' | 'theta';
 

@@ -1,6 +1,7 @@
 // Compute pipelines, compiled once per (device, kernel, override constants) and shared by every
 // sampler on that device. Shapes travel in uniforms, so a new shape never recompiles.
 import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
+import affineBaseWgsl from '../../shaders/affine-base.wgsl?raw';
 import affineGridBackwardWgsl from '../../shaders/affine-grid-backward.wgsl?raw';
 import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
 import coordinatesGradWgsl from '../../shaders/coordinates-grad.wgsl?raw';
@@ -59,7 +60,7 @@ const KERNELS: Record<KernelName, Kernel> = {
     bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
   },
   'affine-grid': {
-    code: affineGridWgsl,
+    code: `${affineGridWgsl}\n${affineBaseWgsl}`,
     entryPoint: 'affine_grid',
     bindings: ['read-only-storage', 'storage', 'uniform'],
   },
@@ -81,12 +82,12 @@ const KERNELS: Record<KernelName, Kernel> = {
   },
   // gradGrid in, per-chunk partial sums (scratch), gradTheta out: two entry points, one layout
   'affine-grid-backward-partial': {
-    code: affineGridBackwardWgsl,
+    code: `${affineGridBackwardWgsl}\n${affineBaseWgsl}`,
     entryPoint: 'affine_grid_backward_partial',
     bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
   },
   'affine-grid-backward-total': {
-    code: affineGridBackwardWgsl,
+    code: `${affineGridBackwardWgsl}\n${affineBaseWgsl}`,
     entryPoint: 'affine_grid_backward_total',
     bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
   },

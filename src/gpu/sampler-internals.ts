@@ -1,8 +1,8 @@
 import type { BufferPool } from './buffer-pool.js';
+import type { Binding, PieceHost } from './piecewise.js';
 import type { Variant } from './variants.js';
 
-/** A binding of a compute pass: the buffer and how many bytes of it, from offset 0. */
-export type Binding = [buffer: GPUBuffer, size: number];
+export type { Binding };
 
 /**
  * What a GridSampler lends to the modules that add operations to it (src/gpu/backward.ts), so they
@@ -19,14 +19,7 @@ export interface SamplerInternals {
   /** Encodes with `encode`, copies `output` back, and turns WebGPU errors into GPUExecutionError. */
   run(output: GPUBuffer, encode: (encoder: GPUCommandEncoder) => void): Promise<Float32Array>;
   /** One compute pass of WORKGROUP_SIZE-wide workgroups; params[8] receives the row pitch. */
-  record(
-    encoder: GPUCommandEncoder,
-    pipeline: GPUComputePipeline,
-    variant: Variant,
-    params: Uint32Array,
-    invocations: number,
-    bindings: Binding[],
-  ): void;
+  record: PieceHost['record'];
   /** A cached uniform buffer holding `params`. */
   uniformBuffer(params: Uint32Array): GPUBuffer;
   /** A cached bind group of `variant`'s kernel over `bindings`. */

@@ -130,6 +130,21 @@ describe.skipIf(!chromiumAvailable())('demo page in Chromium', () => {
     }
   });
 
+  it('gradients panel: registration recovers the random affine transform within 1e-2', async () => {
+    const demo = await openDemo(browser, `${site.url}?size=${SIZE}`);
+    try {
+      await demo.page.click('#register');
+      await demo.page.waitForFunction(() => document.body.dataset.registration === 'done', null, { timeout: 90_000 });
+      const data = await dataset(demo.page);
+      expect(Number(data.registrationError)).toBeLessThan(1e-2);
+      expect(await demo.page.locator('#theta-table tr').count()).toBe(2);
+      await demo.page.locator('#controls').screenshot({ path: join(ROOT, 'test-results/demo-registration.png') });
+      expect(demo.errors).toEqual([]);
+    } finally {
+      await demo.close();
+    }
+  }, 120_000);
+
   it('without WebGPU the page says so and renders on the CPU reference', async () => {
     const query = WARP_LINKS.swirl;
     const expected = await render(query, 'cpu');
@@ -143,6 +158,7 @@ describe.skipIf(!chromiumAvailable())('demo page in Chromium', () => {
       expect(await notice.isVisible()).toBe(true);
       expect(await notice.textContent()).toContain('WebGPU is not available');
       expect(await demo.page.locator('#backend-buttons button[data-value="webgpu"]').isDisabled()).toBe(true);
+      expect(await demo.page.locator('#register').isDisabled()).toBe(true);
       const pixels = await downloadPixels(demo.page);
       expect(countMismatches(pixels, expected, 0).mismatches).toBe(0);
       await demo.page.screenshot({ path: join(ROOT, 'test-results/demo-no-webgpu.png') });
