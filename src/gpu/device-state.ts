@@ -53,19 +53,6 @@ export function scratchBuffer(state: DeviceState, role: ScratchRole, bytes: numb
   return buffer;
 }
 
-/**
- * The scratch buffer of the channels-last copy in encode* calls: at least `bytes`, grown by doubling.
- * An outgrown one is not reused but stays alive (an encoder not yet submitted may still use it) until
- * the state is released.
- */
-export function copyScratchBuffer(state: DeviceState, bytes: number): GPUBuffer {
-  const current = state.scratch.get('channels-last');
-  if (current && current.size >= bytes) return current;
-  const buffer = state.pool.acquire(Math.max(bytes, 2 * (current?.size ?? 0)), SCRATCH, 'channels-last scratch');
-  state.scratch.set('channels-last', buffer);
-  return buffer;
-}
-
 /** The pipeline of `variant`, with compile errors and device loss as exceptions naming `op`. */
 export async function compilePipeline(state: DeviceState, variant: Variant, op: string): Promise<GPUComputePipeline> {
   const what = `${op}: compiling the ${variant.kernel} pipeline (${JSON.stringify(variant.constants)})`;

@@ -4,7 +4,6 @@
 import { type AffineGeometry, allocateOutput, elementCount, type SampleGeometry } from '../options.js';
 import type { Tensor } from '../types.js';
 import type { BufferLease } from './buffer-pool.js';
-import { type ChannelsLastCopy, copyBytes, recordChannelsLastCopy } from './channels-last-copy.js';
 import {
   type AffinePiece,
   affineOutputRange,
@@ -21,7 +20,7 @@ import { affineParams, sampleParams, type Variant } from './variants.js';
 
 /** A binding of a compute pass: the buffer and how many bytes of it, from offset 0. */
 export type Binding = [buffer: GPUBuffer, size: number];
-export type ScratchRole = 'input' | 'grid' | 'output' | 'theta' | 'channels-last';
+export type ScratchRole = 'input' | 'grid' | 'output' | 'theta';
 
 /** What the sampler lends the piece loops. */
 export interface PieceHost {
@@ -38,8 +37,6 @@ export interface PieceHost {
   readBack(what: string, lease: BufferLease, encode: (encoder: GPUCommandEncoder) => GPUBuffer): Promise<Float32Array>;
   /** A buffer for one role, as large as any piece; kept until the sampler is destroyed. */
   scratch(role: ScratchRole): GPUBuffer;
-  /** A scratch buffer of at least `bytes` for the channels-last copy, kept (and grown) until then. */
-  copyScratch(bytes: number): GPUBuffer;
 }
 
 interface Job<G, P> {
@@ -47,8 +44,6 @@ interface Job<G, P> {
   pieces: P[];
   pipeline: GPUComputePipeline;
   variant: Variant;
-  /** Sample through a channels-last copy of the input (channels-last-copy.ts). */
-  copy?: ChannelsLastCopy;
 }
 
 const STORAGE_IN = BufferUsage.STORAGE | BufferUsage.COPY_DST;
@@ -81,7 +76,7 @@ export async function sampleInPieces(
   grid: Tensor,
   job: Job<SampleGeometry, SamplePiece>,
 ): Promise<Float32Array> {
-  const { geo, pieces, pipeline, variant, copy } = job;
+  const { geo, pieces, pipeline, variant } = job;
   const output = pieces.length > 1 ? allocateOutput('grid_sample', geo.outputShape) : undefined;
   let inputBuffer: GPUBuffer | undefined;
   let inputStart = -1;
@@ -102,15 +97,8 @@ export async function sampleInPieces(
       const gridBuffer = upload(host.device, lease, grid.data, gridSlice, 'grid_sample grid');
       const outBuffer = lease.acquire(outBytes, STORAGE_OUT, 'grid_sample output');
       pieceBuffers = [gridBuffer, outBuffer];
-      const params = sampleParams(sub, 0, copy?.stride);
-      let source: Binding = [inputBuffer, inSlice.length * 4];
-      if (copy) {
-        const target = lease.acquire(copyBytes(sub, copy.stride), STORAGE_IN, 'grid_sample channels-last copy');
-        pieceBuffers.push(target);
-        source = recordChannelsLastCopy(host, encoder, copy, sub, params, source, target);
-      }
-      host.record(encoder, pipeline, variant, params, sub.n * sub.outD * sub.outH * sub.outW, [
-        source,
+      host.record(encoder, pipeline, variant, sampleParams(sub, 0), sub.n * sub.outD * sub.outH * sub.outW, [
+        [inputBuffer, inSlice.length * 4],
         [gridBuffer, gridSlice.length * 4],
         [outBuffer, outBytes],
       ]);
@@ -202,7 +190,7 @@ export function encodeSampleInPieces(
   buffers: EncodeSampleBuffers,
   job: Job<SampleGeometry, SamplePiece>,
 ): void {
-  const { geo, pieces, pipeline, variant, copy } = job;
+  const { geo, pieces, pipeline, variant } = job;
   const inputTotal = geo.n * geo.c * geo.inD * geo.inH * geo.inW;
   const gridTotal = geo.n * geo.outD * geo.outH * geo.outW * geo.spatialDims;
   const outputTotal = elementCount(geo.outputShape);
@@ -216,13 +204,11 @@ export function encodeSampleInPieces(
   checkCopyUsage(op, 'output', buffers.output, pieces.some((p) => !outputWhole(p)), BufferUsage.COPY_DST, 'COPY_DST');
   for (const piece of pieces) {
     const sub = pieceGeometry(geo, piece);
-    const params = sampleParams(sub, 0, copy?.stride);
-    let input = bindSlice(host, encoder, buffers.input, inputRange(geo, piece), inputTotal, 'input');
-    if (copy) input = recordChannelsLastCopy(host, encoder, copy, sub, params, input, host.copyScratch(copyBytes(sub, copy.stride)));
+    const input = bindSlice(host, encoder, buffers.input, inputRange(geo, piece), inputTotal, 'input');
     const grid = bindSlice(host, encoder, buffers.grid, gridRange(geo, piece), gridTotal, 'grid');
     const direct = outputWhole(piece);
     const output: Binding = direct ? [buffers.output, outputTotal * 4] : [host.scratch('output'), elementCount(sub.outputShape) * 4];
-    if (process.env.HACK !== 'nosample') host.record(encoder, pipeline, variant, params, sub.n * sub.outD * sub.outH * sub.outW, [input, grid, output]);
+    host.record(encoder, pipeline, variant, sampleParams(sub, 0), sub.n * sub.outD * sub.outH * sub.outW, [input, grid, output]);
     if (direct) continue;
     for (const run of outputRuns(geo, piece)) {
       encoder.copyBufferToBuffer(output[0], run.from * 4, buffers.output, run.to * 4, run.length * 4);

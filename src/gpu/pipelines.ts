@@ -3,7 +3,6 @@
 import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
 import affineBaseWgsl from '../../shaders/affine-base.wgsl?raw';
 import affineGridBackwardWgsl from '../../shaders/affine-grid-backward.wgsl?raw';
-import channelsLastWgsl from '../../shaders/channels-last.wgsl?raw';
 import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
 import coordinatesGradWgsl from '../../shaders/coordinates-grad.wgsl?raw';
 import gridSample2dWgsl from '../../shaders/grid-sample-2d.wgsl?raw';
@@ -20,7 +19,6 @@ export type KernelName =
   | 'grid-sample-2d-vec4'
   | 'grid-sample-3d'
   | 'grid-sample-3d-vec4'
-  | 'channels-last'
   | 'affine-grid'
   | 'grid-sample-image'
   | 'grid-sample-backward-2d'
@@ -60,12 +58,6 @@ const KERNELS: Record<KernelName, Kernel> = {
     code: `${gridSample3dWgsl}\n${gridSample3dVec4Wgsl}\n${coordinatesWgsl}`,
     entryPoint: 'grid_sample_3d_vec4',
     bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
-  },
-  // the padded channels-last copy of a channels-first input (see channels-last-copy.ts)
-  'channels-last': {
-    code: channelsLastWgsl,
-    entryPoint: 'channels_last',
-    bindings: ['read-only-storage', 'storage', 'uniform'],
   },
   'affine-grid': {
     code: `${affineGridWgsl}\n${affineBaseWgsl}`,

@@ -11,12 +11,10 @@ import {
 import type { AffineGridOptions, GridSampleOptions, Tensor } from '../types.js';
 import type { GridSampleGradients } from '../cpu/grid-sample-backward.js';
 import * as backward from './backward.js';
-import { COPY_VARIANT, useChannelsLastCopy } from './channels-last-copy.js';
 import { type ChunkLimit, chunkLimit, planAffineGrid, planGridSample } from './chunking.js';
 import { requestDevice } from './device.js';
 import {
   compilePipeline,
-  copyScratchBuffer,
   createDeviceState,
   type DeviceState,
   leased,
@@ -148,15 +146,10 @@ export class GridSampler {
     if (elementCount(geo.outputShape) === 0) return { data: new Float32Array(0), shape: geo.outputShape };
     const state = await this.ready();
     const pieces = planGridSample(geo, this.limit(state));
-    const stride = useChannelsLastCopy(geo, pieces, this.limit(state));
-    const variant = forwardVariant(geo, opts, stride ? { channelsLast: true, stride } : undefined);
-    const [pipeline, copyPipeline] = await Promise.all([
-      compilePipeline(state, variant, 'grid_sample'),
-      stride ? compilePipeline(state, COPY_VARIANT, 'grid_sample') : undefined,
-    ]);
-    const copy = stride && copyPipeline ? { stride, pipeline: copyPipeline, variant: COPY_VARIANT } : undefined;
+    const variant = forwardVariant(geo, opts);
+    const pipeline = await compilePipeline(state, variant, 'grid_sample');
     const data = await leased(state, (lease) =>
-      sampleInPieces(this.host(state), lease, input, grid, { geo, pieces, pipeline, variant, copy }),
+      sampleInPieces(this.host(state), lease, input, grid, { geo, pieces, pipeline, variant }),
     );
     return { data, shape: geo.outputShape };
   }
@@ -205,13 +198,9 @@ export class GridSampler {
     if (count === 0) return;
     const state = this.liveState();
     const pieces = planGridSample(geo, this.limit(state));
-    const stride = useChannelsLastCopy(geo, pieces, this.limit(state));
-    const variant = forwardVariant(geo, opts, stride ? { channelsLast: true, stride } : undefined);
+    const variant = forwardVariant(geo, opts);
     const pipeline = pipelineSync(state.device, variant.kernel, variant.constants);
-    const copy = stride
-      ? { stride, pipeline: pipelineSync(state.device, COPY_VARIANT.kernel, COPY_VARIANT.constants), variant: COPY_VARIANT }
-      : undefined;
-    encodeSampleInPieces(this.host(state), encoder, args, { geo, pieces, pipeline, variant, copy });
+    encodeSampleInPieces(this.host(state), encoder, args, { geo, pieces, pipeline, variant });
   }
 
   /**
@@ -382,7 +371,6 @@ export class GridSampler {
       record: (...args) => this.record(...args),
       readBack: (what, lease, encode) => readBack(state, what, lease, encode),
       scratch: (role) => scratchBuffer(state, role, this.limit(state).bytes),
-      copyScratch: (bytes) => copyScratchBuffer(state, bytes),
     };
   }
 

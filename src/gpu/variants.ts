@@ -44,7 +44,7 @@ export const inputLayoutOf = (geo: SampleGeometry): InputLayout => ({ channelsLa
  */
 export function forwardVariant(geo: SampleGeometry, opts: ResolvedOptions, input: InputLayout = inputLayoutOf(geo)): Variant {
   const outputChannelsLast = geo.layout === 'nhwc';
-  const vec4 = process.env.HACK_SCALAR !== '1' && input.channelsLast && input.stride % 4 === 0 && (!outputChannelsLast || geo.c % 4 === 0);
+  const vec4 = input.channelsLast && input.stride % 4 === 0 && (!outputChannelsLast || geo.c % 4 === 0);
   const base = sampleVariant(geo.spatialDims, opts);
   return {
     kernel: vec4 ? (geo.spatialDims === 2 ? 'grid-sample-2d-vec4' : 'grid-sample-3d-vec4') : base.kernel,
