@@ -103,7 +103,7 @@ fn sample_bicubic4(p: Pixel, w: f32, h: f32, out_plane: u32) {
   let cx = cubic_coefficients(x - x0);
   let cy = cubic_coefficients(y - y0);
   let src = p.src / 4u;
-  if (PADDING != 2u) {
+  if (PADDING == 0u) {
     let ix = i32(x0);
     let iy = i32(y0);
     for (var k = 0u; k < channel_groups(); k++) {
@@ -116,14 +116,14 @@ fn sample_bicubic4(p: Pixel, w: f32, h: f32, out_plane: u32) {
     }
     return;
   }
-  let t = bicubic_reflected(x0, y0, w, h);
+  let t = bicubic_padded(x0, y0, w, h);
   let cols = t.cols / 4u;
   let rows = t.rows / 4u;
   for (var k = 0u; k < channel_groups(); k++) {
-    let r0 = bicubic_row4(src + k + rows.x, cols, cx);
-    let r1 = bicubic_row4(src + k + rows.y, cols, cx);
-    let r2 = bicubic_row4(src + k + rows.z, cols, cx);
-    let r3 = bicubic_row4(src + k + rows.w, cols, cx);
-    store4(p, k, cy.x * r0 + cy.y * r1 + cy.z * r2 + cy.w * r3, out_plane);
+    var sum = vec4<f32>(0.0);
+    for (var j = 0; j < 4; j++) {
+      sum += cy[j] * bicubic_row4(src + k + rows[j], cols, cx);
+    }
+    store4(p, k, sum, out_plane);
   }
 }
