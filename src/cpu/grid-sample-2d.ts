@@ -66,9 +66,17 @@ const bilinear: Sampler2d = (input, grid, out, geo, opts) => {
       let base = inBatch + y0 * ys + x0 * xs;
       let outIndex = outBatch + p * oxs;
       if (x0 >= 0 && x0 + 1 < W && y0 >= 0 && y0 + 1 < H) {
-        // all four taps inside (the common case): no per-tap checks in the channel loop
-        for (let c = 0; c < C; c++, base += cs, outIndex += ocs) {
-          out[outIndex] = f(f(f(f(input[base] * nw) + f(input[base + xs] * ne)) + f(input[base + ys] * sw)) + f(input[base + ys + xs] * se));
+        // all four taps inside (the common case): no per-tap checks in the channel loop, two channels
+        // per iteration
+        const yx = ys + xs;
+        let c = 0;
+        for (; c + 1 < C; c += 2, base += 2 * cs, outIndex += 2 * ocs) {
+          const next = base + cs;
+          out[outIndex] = f(f(f(f(input[base] * nw) + f(input[base + xs] * ne)) + f(input[base + ys] * sw)) + f(input[base + yx] * se));
+          out[outIndex + ocs] = f(f(f(f(input[next] * nw) + f(input[next + xs] * ne)) + f(input[next + ys] * sw)) + f(input[next + yx] * se));
+        }
+        if (c < C) {
+          out[outIndex] = f(f(f(f(input[base] * nw) + f(input[base + xs] * ne)) + f(input[base + ys] * sw)) + f(input[base + yx] * se));
         }
         continue;
       }
