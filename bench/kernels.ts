@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { GridSampler } from '../src/gpu/sampler.js';
 import type { Layout, Tensor } from '../src/types.js';
 import type { Measurement } from './contender.js';
-import { createBuffer, timeGpu } from './contenders/ours.js';
+import { createBuffer, timeGpu, toChannelsLast } from './contenders/ours.js';
 import { installNodeWebGpu } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
 import { summarize } from './stats.js';
@@ -38,14 +38,6 @@ const { values } = parseArgs({
 // --layout nchw,nhwc: both, A/B in one process (the ratio is then nchw / nhwc)
 const layouts = values.layout.split(',') as Layout[];
 
-/** [N, C, ...spatial] to [N, ...spatial, C]. */
-function channelsLast(t: Tensor): Tensor {
-  const [n, c, ...spatial] = t.shape;
-  const plane = spatial.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(t.data.length);
-  for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let p = 0; p < plane; p++) data[(b * plane + p) * c + ch] = t.data[(b * c + ch) * plane + p];
-  return { data, shape: [n, ...spatial, c] };
-}
 
 function gridFor(w: Workload, kind: string, random: Tensor): Tensor {
   if (kind === 'random') return random;
@@ -92,7 +84,8 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
   const owned = [gridBuffer, output];
   const runs: { name: string; run: () => Promise<Measurement>; times: number[]; cpu: number[] }[] = [];
   for (const layout of layouts) {
-    const input = layout === 'nhwc' ? channelsLast(data.input) : data.input;
+    const [n, c, ...spatial] = data.input.shape;
+    const input = layout === 'nhwc' ? { data: toChannelsLast(data.input.data, data.input.shape), shape: [n, ...spatial, c] } : data.input;
     const options = { ...optionsOf(w), ...(layout === 'nhwc' ? { layout } : {}) };
     const inputBuffer = createBuffer(device, input.data, 'bench input');
     owned.push(inputBuffer);

@@ -1,6 +1,6 @@
 // `npm run bench`: the whole table in one Node process on Dawn (SwiftShader without a GPU).
 // Options: --only W1,W3   --rounds N (default 7)   --warmup N (default 2)   --out PREFIX (default bench/results)
-//          --skip id,id   (ours-gpu, ours-e2e, ours-cpu, ort-webgpu, ort-jsep, ort-wasm, ort-node, torch-cpu)
+//          --skip id,id   (ours-gpu, ours-gpu-nhwc, ours-e2e, ours-cpu, ort-webgpu, ort-jsep, ort-wasm, ort-node, torch-cpu)
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import * as ortNode from 'onnxruntime-node';
 import { GridSampler } from '../src/gpu/sampler.js';
 import type { Contender } from './contender.js';
 import { type Ort, ortCpu, ortWebGpu, startOrtWebGpu } from './contenders/onnxruntime.js';
-import { oursCpu, oursEndToEnd, oursGpu } from './contenders/ours.js';
+import { oursCpu, oursEndToEnd, oursGpu, oursGpuChannelsLast } from './contenders/ours.js';
 import { pytorchCpu, pytorchUnavailable } from './contenders/pytorch.js';
 import { installNodeWebGpu, loadOrtWeb, settle } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
@@ -47,6 +47,7 @@ const torch = torchMissing ? undefined : pytorchCpu();
 
 const contenders: Contender[] = [
   oursGpu(sampler, timer),
+  oursGpuChannelsLast(sampler, timer),
   oursEndToEnd(sampler),
   oursCpu(),
   ortWebGpu(ortNative, 'webgpu', device, softwareGpuCpuNs),

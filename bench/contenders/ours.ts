@@ -77,6 +77,72 @@ export function oursGpu(sampler: GridSampler, timer: PassTimer | undefined): Con
   };
 }
 
+/** [N, C, ...spatial] to [N, ...spatial, C] (untimed, to prepare a channels-last input). */
+export function toChannelsLast(data: Float32Array, shape: readonly number[]): Float32Array {
+  const [n, c, ...spatial] = shape;
+  const plane = spatial.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      for (let p = 0; p < plane; p++) out[(b * plane + p) * c + ch] = data[(b * c + ch) * plane + p];
+    }
+  }
+  return out;
+}
+
+/** [N, ...spatial, C] back to [N, C, ...spatial] (untimed, for the correctness check). */
+function toChannelsFirst(data: Float32Array, n: number, c: number): Float32Array {
+  const plane = data.length / (n * c);
+  const out = new Float32Array(data.length);
+  for (let b = 0; b < n; b++) {
+    for (let ch = 0; ch < c; ch++) {
+      for (let p = 0; p < plane; p++) out[(b * c + ch) * plane + p] = data[(b * plane + p) * c + ch];
+    }
+  }
+  return out;
+}
+
+/**
+ * The GPU kernel on an input that is channels-last already (`layout: 'nhwc'`, as images and many
+ * web tensors are): the input is transposed once before timing, the output is channels-last too.
+ */
+export function oursGpuChannelsLast(sampler: GridSampler, timer: PassTimer | undefined): Contender {
+  const device = sampler.device;
+  return {
+    id: 'ours-gpu-nhwc',
+    label: 'ours, GPU kernel, channels-last input',
+    timing: "as ours-gpu, with layout: 'nhwc' (input transposed before timing)",
+    async prepare(workload, { input, grid }) {
+      const outShape = outputShapeOf(workload);
+      const count = elements(outShape);
+      const [n, c, ...spatial] = input.shape;
+      const args = {
+        input: createBuffer(device, toChannelsLast(input.data, input.shape), 'bench input nhwc'),
+        inputShape: [n, ...spatial, c],
+        grid: createBuffer(device, grid.data, 'bench grid'),
+        gridShape: grid.shape,
+        output: createBuffer(device, count, 'bench output'),
+      };
+      const options = { ...optionsOf(workload), layout: 'nhwc' as const };
+      const encode = () => {
+        const encoder = device.createCommandEncoder({ label: 'bench ours nhwc' });
+        sampler.encodeGridSample(encoder, args, options);
+        device.queue.submit([encoder.finish()]);
+      };
+      return {
+        run: () => timeGpu(device, timer, encode),
+        output: async () => {
+          encode();
+          return toChannelsFirst(await readBuffer(device, args.output, count), outShape[0], outShape[1]);
+        },
+        release: () => {
+          for (const b of [args.input, args.grid, args.output]) b.destroy();
+        },
+      };
+    },
+  };
+}
+
 export function oursEndToEnd(sampler: GridSampler): Contender {
   return {
     id: 'ours-e2e',
