@@ -11,12 +11,18 @@ import { summarize } from './stats.js';
 import { optionsOf, selectWorkloads, workloadData } from './workloads.js';
 
 const { values } = parseArgs({
-  options: { only: { type: 'string', default: '' }, rounds: { type: 'string', default: '7' }, against: { type: 'string', default: 'HEAD' } },
+  options: {
+    only: { type: 'string', default: '' },
+    rounds: { type: 'string', default: '7' },
+    against: { type: 'string', default: 'HEAD' },
+  },
 });
 const dir = mkdtempSync(join(tmpdir(), 'grid-sample-cpu-ref-'));
 execSync(`git archive ${values.against} src shaders | tar -x -C ${dir}`);
 writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-const other = (await import(pathToFileURL(join(dir, 'src/cpu/grid-sample.ts')).href)) as { gridSampleCpu: typeof gridSampleCpu };
+const other = (await import(pathToFileURL(join(dir, 'src/cpu/grid-sample.ts')).href)) as {
+  gridSampleCpu: typeof gridSampleCpu;
+};
 
 for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
   const { input, grid } = workloadData(w);

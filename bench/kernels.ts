@@ -11,7 +11,7 @@
 // --layout nhwc: the input transposed to channels last (on the CPU, outside the timing) and sampled
 // with `layout: 'nhwc'`; --layout nchw,nhwc: both layouts of the working tree, A/B.
 import { execSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,7 +38,6 @@ const { values } = parseArgs({
 // --layout nchw,nhwc: both, A/B in one process (the ratio is then nchw / nhwc)
 const layouts = values.layout.split(',') as Layout[];
 
-
 function gridFor(w: Workload, kind: string, random: Tensor): Tensor {
   if (kind === 'random') return random;
   const data = new Float32Array(random.data.length);
@@ -62,7 +61,10 @@ const adapter = await gpu.requestAdapter();
 if (!adapter) throw new Error('no WebGPU adapter');
 const device = await adapter.requestDevice({
   requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [],
-  requiredLimits: { maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize, maxBufferSize: adapter.limits.maxBufferSize },
+  requiredLimits: {
+    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+    maxBufferSize: adapter.limits.maxBufferSize,
+  },
 });
 const sampler = await GridSampler.create({ device });
 const timer = PassTimer.create(device);
@@ -70,8 +72,10 @@ const samplers: [string, GridSampler][] = [['working tree', sampler]];
 if (values.against) {
   const dir = mkdtempSync(join(tmpdir(), 'grid-sample-ref-'));
   execSync(`git archive ${values.against} src shaders | tar -x -C ${dir}`);
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" })); // ESM, so the ?raw hook applies
-  const other = (await import(pathToFileURL(join(dir, 'src/gpu/sampler.ts')).href)) as { GridSampler: typeof GridSampler };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' })); // ESM, so the ?raw hook applies
+  const other = (await import(pathToFileURL(join(dir, 'src/gpu/sampler.ts')).href)) as {
+    GridSampler: typeof GridSampler;
+  };
   samplers.push([values.against, await other.GridSampler.create({ device })]);
 }
 const rounds = Number(values.rounds);
@@ -85,7 +89,10 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
   const runs: { name: string; run: () => Promise<Measurement>; times: number[]; cpu: number[] }[] = [];
   for (const layout of layouts) {
     const [n, c, ...spatial] = data.input.shape;
-    const input = layout === 'nhwc' ? { data: toChannelsLast(data.input.data, data.input.shape), shape: [n, ...spatial, c] } : data.input;
+    const input =
+      layout === 'nhwc'
+        ? { data: toChannelsLast(data.input.data, data.input.shape), shape: [n, ...spatial, c] }
+        : data.input;
     const options = { ...optionsOf(w), ...(layout === 'nhwc' ? { layout } : {}) };
     const inputBuffer = createBuffer(device, input.data, 'bench input');
     owned.push(inputBuffer);
@@ -98,7 +105,12 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
           device.queue.submit([encoder.finish()]);
         });
       await run();
-      runs.push({ name: layouts.length > 1 ? `${name} ${layout}` : name, run, times: [] as number[], cpu: [] as number[] });
+      runs.push({
+        name: layouts.length > 1 ? `${name} ${layout}` : name,
+        run,
+        times: [] as number[],
+        cpu: [] as number[],
+      });
     }
   }
   for (let i = 0; i < rounds; i++) {
@@ -117,10 +129,14 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
     const perRound = summarize(runs[0].times.map((t, i) => t / runs[1].times[i]));
     parts.push(`ratio ${perRound.median.toFixed(3)} (${perRound.min.toFixed(2)}-${perRound.max.toFixed(2)})`);
     const cpuRatio = summarize(runs[0].cpu.map((t, i) => t / runs[1].cpu[i]));
-    parts.push(`worker-CPU ratio ${cpuRatio.median.toFixed(3)} (${cpuRatio.min.toFixed(2)}-${cpuRatio.max.toFixed(2)})`);
+    parts.push(
+      `worker-CPU ratio ${cpuRatio.median.toFixed(3)} (${cpuRatio.min.toFixed(2)}-${cpuRatio.max.toFixed(2)})`,
+    );
   }
   for (const b of owned) b.destroy();
-  console.log(`${w.id} ${values.grid} grid, ${layouts.join(' and ')}, ${timer ? 'GPU timestamps' : 'submit-to-done'}: ${parts.join('; ')}`);
+  console.log(
+    `${w.id} ${values.grid} grid, ${layouts.join(' and ')}, ${timer ? 'GPU timestamps' : 'submit-to-done'}: ${parts.join('; ')}`,
+  );
 }
 for (const [, s] of samplers) s.destroy();
 process.exit(0);

@@ -18,7 +18,8 @@ let keepAlive: GPU | undefined;
  */
 export async function installNodeWebGpu(): Promise<GPU> {
   const useSystem = process.env.BENCH_ADAPTER === 'system';
-  if (!useSystem && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  if (!useSystem && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
   keepAlive = create([]);
@@ -43,7 +44,8 @@ function copySharedWriteBuffer(): void {
     size?: number,
   ) {
     const backing = ArrayBuffer.isView(data) ? data.buffer : data;
-    if (!(backing instanceof SharedArrayBuffer)) return writeBuffer.call(this, buffer, bufferOffset, data as BufferSource, dataOffset, size);
+    if (!(backing instanceof SharedArrayBuffer))
+      return writeBuffer.call(this, buffer, bufferOffset, data as BufferSource, dataOffset, size);
     const view = ArrayBuffer.isView(data) ? data : new Uint8Array(data);
     const unit = 'BYTES_PER_ELEMENT' in view ? (view as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT : 1;
     const start = (dataOffset ?? 0) * unit;
@@ -67,7 +69,12 @@ export async function loadOrtWeb(build: 'ort.webgpu.mjs' | 'ort.mjs'): Promise<O
  * Waits until this process uses less than `idleCores` of CPU over a `windowMs` window (V8 keeps
  * compiling onnxruntime-web's wasm in the background for a while after the first session).
  */
-export async function settle(log: (line: string) => void, idleCores = 0.15, windowMs = 1000, maxMs = 120_000): Promise<void> {
+export async function settle(
+  log: (line: string) => void,
+  idleCores = 0.15,
+  windowMs = 1000,
+  maxMs = 120_000,
+): Promise<void> {
   const start = performance.now();
   for (;;) {
     const before = process.cpuUsage();

@@ -48,7 +48,8 @@ class Writer {
 
   // Non-negative integers below 2^53 (shapes, enums, versions).
   private varint(value: number): void {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint must be a non-negative integer, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`varint must be a non-negative integer, got ${value}`);
     while (value >= 0x80) {
       this.bytes.push((value % 0x80) | 0x80);
       value = Math.floor(value / 0x80);

@@ -63,7 +63,8 @@ export class PassTimer {
   }
 
   nextPass(): GPUComputePassTimestampWrites {
-    if (this.passes >= MAX_PASSES) throw new Error(`PassTimer: more than ${MAX_PASSES} compute passes in one measurement`);
+    if (this.passes >= MAX_PASSES)
+      throw new Error(`PassTimer: more than ${MAX_PASSES} compute passes in one measurement`);
     const i = this.passes++;
     return { querySet: this.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
   }

@@ -20,10 +20,26 @@ export interface RatioSpec {
 /** ours/peer, medians of the same run: below 1 means we are faster (0.33 = 3x faster). */
 export const RATIOS: readonly RatioSpec[] = [
   { label: 'GPU kernel / ort-web webgpu kernel (timestamps)', ours: ['ours-gpu', 'gpu'], peer: ['ort-webgpu', 'gpu'] },
-  { label: 'GPU submit-to-done / ort-web webgpu run-to-done', ours: ['ours-gpu', 'wall'], peer: ['ort-webgpu', 'wall'] },
-  { label: 'GPU work / ort-web webgpu work (SwiftShader worker CPU)', ours: ['ours-gpu', 'work'], peer: ['ort-webgpu', 'work'] },
-  { label: 'GPU kernel, channels-last input / ort-web webgpu kernel (timestamps)', ours: ['ours-gpu-nhwc', 'gpu'], peer: ['ort-webgpu', 'gpu'] },
-  { label: 'GPU work, channels-last input / ort-web webgpu work (worker CPU)', ours: ['ours-gpu-nhwc', 'work'], peer: ['ort-webgpu', 'work'] },
+  {
+    label: 'GPU submit-to-done / ort-web webgpu run-to-done',
+    ours: ['ours-gpu', 'wall'],
+    peer: ['ort-webgpu', 'wall'],
+  },
+  {
+    label: 'GPU work / ort-web webgpu work (SwiftShader worker CPU)',
+    ours: ['ours-gpu', 'work'],
+    peer: ['ort-webgpu', 'work'],
+  },
+  {
+    label: 'GPU kernel, channels-last input / ort-web webgpu kernel (timestamps)',
+    ours: ['ours-gpu-nhwc', 'gpu'],
+    peer: ['ort-webgpu', 'gpu'],
+  },
+  {
+    label: 'GPU work, channels-last input / ort-web webgpu work (worker CPU)',
+    ours: ['ours-gpu-nhwc', 'work'],
+    peer: ['ort-webgpu', 'work'],
+  },
   { label: 'GPU kernel / ort-web JS kernels (timestamps)', ours: ['ours-gpu', 'gpu'], peer: ['ort-jsep', 'gpu'] },
   { label: 'GPU kernel / ort-node CPU', ours: ['ours-gpu', 'gpu'], peer: ['ort-node', 'wall'] },
   { label: 'CPU reference / ort-node CPU', ours: ['ours-cpu', 'wall'], peer: ['ort-node', 'wall'] },
@@ -81,7 +97,11 @@ export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[
   const present = COLUMNS.filter((c) => workloads.some((w) => find(w, c.id)?.[c.m] || find(w, c.id)?.skipped));
   const lines: string[] = [];
   lines.push(`Median ms ± half the interquartile range, ${run.rounds} interleaved rounds after ${run.warmup} warm-up.`);
-  lines.push(`Command: \`${run.command}\` (${run.date}). ${Object.entries(run.environment).map(([k, v]) => `${k}: ${v}`).join('; ')}.`);
+  lines.push(
+    `Command: \`${run.command}\` (${run.date}). ${Object.entries(run.environment)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')}.`,
+  );
   lines.push('');
   lines.push(`| workload | ${present.map((c) => c.head).join(' | ')} |`);
   lines.push(`|---|${present.map(() => '---:').join('|')}|`);
@@ -98,23 +118,36 @@ export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[
   for (const r of ratios) {
     lines.push(`| ${r.label} | ${workloads.map((w) => ratio(w, r)?.toFixed(2) ?? 'n/a').join(' | ')} |`);
   }
-  const skipped = workloads.flatMap((w) => w.results.filter((r) => r.skipped).map((r) => `${w.workload.id} ${r.label}: ${r.skipped}`));
+  const skipped = workloads.flatMap((w) =>
+    w.results.filter((r) => r.skipped).map((r) => `${w.workload.id} ${r.label}: ${r.skipped}`),
+  );
   const off = workloads.flatMap((w) =>
     w.results
       .filter((r) => r.mismatches)
-      .map((r) => `${w.workload.id} ${r.label}: ${r.mismatches} elements differ from PyTorch semantics (max |diff| ${r.maxAbsDiff?.toPrecision(3)})`),
+      .map(
+        (r) =>
+          `${w.workload.id} ${r.label}: ${r.mismatches} elements differ from PyTorch semantics (max |diff| ${r.maxAbsDiff?.toPrecision(3)})`,
+      ),
   );
   const pool = workloads.flatMap((w) => {
     const notes = find(w, 'ours-e2e')?.notes as
-      | { statsAfterFirstCall: { liveBuffers: number; pipelinesCompiled: number }; statsAfterAllCalls: { liveBuffers: number; pipelinesCompiled: number }; calls: number }
+      | {
+          statsAfterFirstCall: { liveBuffers: number; pipelinesCompiled: number };
+          statsAfterAllCalls: { liveBuffers: number; pipelinesCompiled: number };
+          calls: number;
+        }
       | undefined;
     if (!notes) return [];
     const { statsAfterFirstCall: a, statsAfterAllCalls: b, calls } = notes;
-    return [`${w.workload.id} ${b.liveBuffers === a.liveBuffers && b.pipelinesCompiled === a.pipelinesCompiled ? 'reused everything' : 'ALLOCATED OR COMPILED AGAIN'}: liveBuffers ${a.liveBuffers} -> ${b.liveBuffers}, pipelinesCompiled ${a.pipelinesCompiled} -> ${b.pipelinesCompiled} over ${calls} calls`];
+    return [
+      `${w.workload.id} ${b.liveBuffers === a.liveBuffers && b.pipelinesCompiled === a.pipelinesCompiled ? 'reused everything' : 'ALLOCATED OR COMPILED AGAIN'}: liveBuffers ${a.liveBuffers} -> ${b.liveBuffers}, pipelinesCompiled ${a.pipelinesCompiled} -> ${b.pipelinesCompiled} over ${calls} calls`,
+    ];
   });
   if (pool.length > 0) {
     lines.push('');
-    lines.push(`\`sampler.stats\` after the first \`gridSample\` call of a workload -> after all its calls (same shapes): ${pool.join('; ')}.`);
+    lines.push(
+      `\`sampler.stats\` after the first \`gridSample\` call of a workload -> after all its calls (same shapes): ${pool.join('; ')}.`,
+    );
   }
   if (skipped.length + off.length > 0) lines.push('');
   for (const s of skipped) lines.push(`- n/a: ${s}`);

@@ -14,8 +14,8 @@ import { installNodeWebGpu, loadOrtWeb, settle } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
 import { markdownReport, printRatios, type RunInfo } from './report.js';
 import { runWorkload, type WorkloadResult } from './suite.js';
-import { selectWorkloads } from './workloads.js';
 import { softwareGpuCpuNs } from './worker-cpu.js';
+import { selectWorkloads } from './workloads.js';
 
 const { values } = parseArgs({
   options: {
@@ -26,7 +26,11 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results' },
   },
 });
-const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const workloads = selectWorkloads(list(values.only));
 const skip = new Set(list(values.skip));
 const rounds = Number(values.rounds);

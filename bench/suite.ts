@@ -41,7 +41,11 @@ function tolerance(w: Workload, reference: Float32Array): number {
 
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
-export async function runWorkload(w: Workload, contenders: readonly Contender[], opts: SuiteOptions): Promise<WorkloadResult> {
+export async function runWorkload(
+  w: Workload,
+  contenders: readonly Contender[],
+  opts: SuiteOptions,
+): Promise<WorkloadResult> {
   const data = workloadData(w);
   const reference = gridSampleCpu(data.input, data.grid, optionsOf(w)).data;
   const tol = tolerance(w, reference);
@@ -61,10 +65,12 @@ export async function runWorkload(w: Workload, contenders: readonly Contender[],
       result.mismatches = out.length === reference.length ? countMismatches(out, reference, tol) : reference.length;
       live.push({ result, prepared, wall: [], gpu: [], work: [] });
     } catch (error) {
-      result.skipped = `failed: ${error instanceof Error ? error.message.split("\n")[0] || error.name : String(error)}`;
+      result.skipped = `failed: ${error instanceof Error ? error.message.split('\n')[0] || error.name : String(error)}`;
       console.error(error);
     }
-    opts.log(`  ${w.id} ${c.id}: ${result.skipped ?? `ready (max |diff| ${result.maxAbsDiff?.toExponential(1)}, ${result.mismatches} mismatches)`}`);
+    opts.log(
+      `  ${w.id} ${c.id}: ${result.skipped ?? `ready (max |diff| ${result.maxAbsDiff?.toExponential(1)}, ${result.mismatches} mismatches)`}`,
+    );
   }
   for (let round = 0; round < opts.warmup + opts.rounds; round++) {
     // rotate the order so no contender always runs right after a heavy one

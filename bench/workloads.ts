@@ -68,6 +68,9 @@ export function workloadData(w: Workload): { input: Tensor; grid: Tensor } {
 export function selectWorkloads(ids: readonly string[]): Workload[] {
   if (ids.length === 0) return [...WORKLOADS];
   const unknown = ids.filter((id) => !WORKLOADS.some((w) => w.id === id));
-  if (unknown.length > 0) throw new RangeError(`unknown workload ${unknown.join(', ')}; expected some of ${WORKLOADS.map((w) => w.id).join(', ')}`);
+  if (unknown.length > 0)
+    throw new RangeError(
+      `unknown workload ${unknown.join(', ')}; expected some of ${WORKLOADS.map((w) => w.id).join(', ')}`,
+    );
   return WORKLOADS.filter((w) => ids.includes(w.id));
 }

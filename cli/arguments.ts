@@ -45,14 +45,19 @@ export function parseWarpArguments(argv: string[]): WarpJob {
   const warp = values.warp;
   if (warp === undefined) throw new UsageError(`missing --warp (one of ${cliWarps().join(', ')})`);
   if (!cliWarps().includes(warp as never)) {
-    throw new UsageError(`--warp ${warp} is not available here; use one of ${cliWarps().join(', ')} (brush needs the demo's mouse)`);
+    throw new UsageError(
+      `--warp ${warp} is not available here; use one of ${cliWarps().join(', ')} (brush needs the demo's mouse)`,
+    );
   }
   const query = new URLSearchParams({ warp });
   const own = new Set(WARPS[warp as keyof typeof WARPS].params.map((p) => p.name));
   for (const name of WARP_PARAMS) {
     const value = values[name as keyof typeof values];
     if (value === undefined) continue;
-    if (!own.has(name)) throw new UsageError(`--${name} does not apply to --warp ${warp} (its parameters: ${[...own].join(', ') || 'none'})`);
+    if (!own.has(name))
+      throw new UsageError(
+        `--${name} does not apply to --warp ${warp} (its parameters: ${[...own].join(', ') || 'none'})`,
+      );
     query.set(name, String(value));
   }
   if (values.corners !== undefined) {
@@ -68,10 +73,12 @@ export function parseWarpArguments(argv: string[]): WarpJob {
   let size: number | undefined;
   if (values.size !== undefined) {
     size = Number(values.size);
-    if (!Number.isInteger(size) || size < 1 || size > 16384) throw new UsageError(`--size ${values.size}: expected an integer from 1 to 16384`);
+    if (!Number.isInteger(size) || size < 1 || size > 16384)
+      throw new UsageError(`--size ${values.size}: expected an integer from 1 to 16384`);
   }
   const backend = (values.backend ?? 'auto') as CliBackend;
-  if (!['auto', 'webgpu', 'cpu'].includes(backend)) throw new UsageError(`--backend ${backend}: expected auto, webgpu or cpu`);
+  if (!['auto', 'webgpu', 'cpu'].includes(backend))
+    throw new UsageError(`--backend ${backend}: expected auto, webgpu or cpu`);
   return { inputs: positionals.slice(0, -1), output: positionals[positionals.length - 1], state, size, backend };
 }
 

@@ -1,6 +1,6 @@
 // Picks where the CLI samples: WebGPU through Dawn (the optional `webgpu` package) when an adapter is
 // there, else the CPU reference; and says which, with the reason.
-import { GridSampler, gridSampleCpu, type GridSampleOptions, type Tensor } from '../src/index.js';
+import { type GridSampleOptions, GridSampler, gridSampleCpu, type Tensor } from '../src/index.js';
 import type { CliBackend } from './arguments.js';
 
 export interface Backend {

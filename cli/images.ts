@@ -25,11 +25,19 @@ export async function readImageFile(path: string): Promise<ImageDataLike> {
   try {
     if (startsWith(bytes, PNG_MAGIC)) {
       const png = PNG.sync.read(bytes);
-      return { data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height };
+      return {
+        data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length),
+        width: png.width,
+        height: png.height,
+      };
     }
     if (startsWith(bytes, JPEG_MAGIC)) {
       const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 2048 });
-      return { data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), width: image.width, height: image.height };
+      return {
+        data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length),
+        width: image.width,
+        height: image.height,
+      };
     }
   } catch (error) {
     throw new ImageFileError(`cannot decode ${path}: ${(error as Error).message}`);

@@ -10,7 +10,10 @@ import { type Backend, openBackend } from './backend.js';
 import { readImageFile, writeImageFile } from './images.js';
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** Input/output pairs: several inputs (or an existing folder) mean one <name>.png per input there. */
@@ -54,7 +57,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const backend = await openBackend(job.backend);
   console.error(`webgpu-grid-sample: sampling on ${backend.description}`);
-  const bar = new SingleBar({ format: 'warping [{bar}] {value}/{total} {file}', stream: process.stderr, noTTYOutput: false });
+  const bar = new SingleBar({
+    format: 'warping [{bar}] {value}/{total} {file}',
+    stream: process.stderr,
+    noTTYOutput: false,
+  });
   const failures: string[] = [];
   bar.start(pairs.length, 0, { file: '' });
   try {

@@ -3,7 +3,7 @@
 // CPU round trip in between. Used by examples/onnxruntime-interop.ts and test/interop/.
 import type * as Ort from 'onnxruntime-web';
 import { gridSampleModel } from '../bench/onnx-model.js';
-import { GridSampler, type GridSampleOptions, type Tensor } from '../src/index.js';
+import { type GridSampleOptions, GridSampler, type Tensor } from '../src/index.js';
 
 /** What the chain reads back at the end, with the intermediate shapes. */
 export interface InteropResult {
@@ -25,7 +25,10 @@ function session(ort: typeof Ort, input: Tensor, grid: Tensor) {
 }
 
 function upload(device: GPUDevice, data: Float32Array): GPUBuffer {
-  const buffer = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  const buffer = device.createBuffer({
+    size: data.byteLength,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(buffer, 0, data);
   return buffer;
 }
@@ -42,8 +45,14 @@ export async function runInterop(ort: typeof Ort, x: Tensor, grids: [Tensor, Ten
   const device = (await ort.env.webgpu.device) as GPUDevice; // set once a webgpu session exists
   const sampler = await GridSampler.create({ device });
   const last = await session(ort, { data: new Float32Array(0), shape: shape2 }, grid3);
-  const buffers = [upload(device, x.data), upload(device, grid1.data), upload(device, grid2.data), upload(device, grid3.data)];
-  const tensor = (buffer: GPUBuffer, dims: readonly number[]) => ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims });
+  const buffers = [
+    upload(device, x.data),
+    upload(device, grid1.data),
+    upload(device, grid2.data),
+    upload(device, grid3.data),
+  ];
+  const tensor = (buffer: GPUBuffer, dims: readonly number[]) =>
+    ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims });
   try {
     // 1. onnxruntime-web: its output tensor holds a GPU buffer on the shared device
     const y = (await first.run({ X: tensor(buffers[0], x.shape), grid: tensor(buffers[1], grid1.shape) })).Y;
@@ -54,7 +63,11 @@ export async function runInterop(ort: typeof Ort, x: Tensor, grids: [Tensor, Ten
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
     });
     const encoder = device.createCommandEncoder();
-    sampler.encodeGridSample(encoder, { input: y.gpuBuffer as GPUBuffer, inputShape: shape1, grid: buffers[2], gridShape: grid2.shape, output: z }, OPTIONS);
+    sampler.encodeGridSample(
+      encoder,
+      { input: y.gpuBuffer as GPUBuffer, inputShape: shape1, grid: buffers[2], gridShape: grid2.shape, output: z },
+      OPTIONS,
+    );
     device.queue.submit([encoder.finish()]);
     // 3. onnxruntime-web again, fed our buffer
     const w = (await last.run({ X: tensor(z, shape2), grid: tensor(buffers[3], grid3.shape) })).Y;

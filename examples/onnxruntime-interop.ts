@@ -17,10 +17,16 @@ const random = (shape: number[], scale: number): Tensor => ({
   shape,
 });
 const x = random([1, 8, 32, 32], 3);
-const grids: [Tensor, Tensor, Tensor] = [random([1, 24, 24, 2], 1.1), random([1, 16, 20, 2], 1.1), random([1, 12, 12, 2], 1.1)];
+const grids: [Tensor, Tensor, Tensor] = [
+  random([1, 24, 24, 2], 1.1),
+  random([1, 16, 20, 2], 1.1),
+  random([1, 12, 12, 2], 1.1),
+];
 
 const { output, sameDevice } = await runInterop(ort, x, grids);
 const expected = grids.reduce((t, grid) => gridSampleCpu(t, grid), x);
 const error = Math.max(...output.data.map((v, i) => Math.abs(v - expected.data[i])));
-console.log(`shared device: ${sameDevice}; output [${output.shape}]; max |GPU chain - CPU reference| = ${error.toExponential(2)}`);
+console.log(
+  `shared device: ${sameDevice}; output [${output.shape}]; max |GPU chain - CPU reference| = ${error.toExponential(2)}`,
+);
 process.exit(0);

@@ -5,7 +5,7 @@
 // Each step: theta -> affine_grid -> grid_sample(image) -> mean squared error against the target ->
 // grid_sample backward (grid gradient only) -> affine_grid backward -> one Adam step on theta.
 // All in one command encoder per `run`; only the losses and theta are read back.
-import { type GridSampler, type GridSampleOptions, type Tensor } from '../src/index.js';
+import type { GridSampleOptions, GridSampler, Tensor } from '../src/index.js';
 import registerWgsl from './register.wgsl?raw';
 
 export interface RegistrationSetup {
@@ -86,8 +86,10 @@ export class AffineRegistration {
       }),
     };
     const params = new DataView(new ArrayBuffer(32));
-    [count, this.chunks, this.maxSteps, 0].forEach((v, i) => params.setUint32(i * 4, v, true));
-    [setup.learningRate ?? 0.02, setup.decay ?? 0.985, 0.9, 0.999].forEach((v, i) => params.setFloat32(16 + i * 4, v, true));
+    for (const [i, v] of [count, this.chunks, this.maxSteps, 0].entries()) params.setUint32(i * 4, v, true);
+    for (const [i, v] of [setup.learningRate ?? 0.02, setup.decay ?? 0.985, 0.9, 0.999].entries()) {
+      params.setFloat32(16 + i * 4, v, true);
+    }
     this.device.queue.writeBuffer(this.buffers.params, 0, params.buffer);
 
     const module = this.device.createShaderModule({ label: 'registration kernels', code: registerWgsl });
@@ -125,7 +127,9 @@ export class AffineRegistration {
   /** Runs `steps` gradient steps in one submit, then reads back their losses and theta. */
   async run(steps: number): Promise<RegistrationProgress> {
     if (!Number.isInteger(steps) || steps < 1 || this.steps + steps > this.maxSteps) {
-      throw new RangeError(`run: steps must be an integer from 1 to ${this.maxSteps - this.steps} (maxSteps), got ${steps}`);
+      throw new RangeError(
+        `run: steps must be an integer from 1 to ${this.maxSteps - this.steps} (maxSteps), got ${steps}`,
+      );
     }
     const { sampler, image, options } = this.setup;
     const b = this.buffers;
@@ -210,5 +214,12 @@ export function syntheticImage(size: number): Tensor {
 export function affineTheta(degrees: number, scale: [number, number], shift: [number, number]): Float32Array {
   const a = (degrees * Math.PI) / 180;
   const [sx, sy] = scale;
-  return Float32Array.from([sx * Math.cos(a), -sx * Math.sin(a), shift[0], sy * Math.sin(a), sy * Math.cos(a), shift[1]]);
+  return Float32Array.from([
+    sx * Math.cos(a),
+    -sx * Math.sin(a),
+    shift[0],
+    sy * Math.sin(a),
+    sy * Math.cos(a),
+    shift[1],
+  ]);
 }

@@ -22,7 +22,10 @@ const sampler = await GridSampler.create({ device });
 
 const image = syntheticImage(64);
 const trueTheta = affineTheta(12, [1.1, 0.92], [0.12, -0.08]);
-const target = await sampler.gridSample(image, await sampler.affineGrid({ data: trueTheta, shape: [1, 2, 3] }, image.shape));
+const target = await sampler.gridSample(
+  image,
+  await sampler.affineGrid({ data: trueTheta, shape: [1, 2, 3] }, image.shape),
+);
 
 const registration = AffineRegistration.create({ sampler, image, target });
 const format = (t: ArrayLike<number>) => Array.from(t, (v) => v.toFixed(4).padStart(8)).join(' ');

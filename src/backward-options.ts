@@ -1,9 +1,17 @@
 // Shape checks of the backward passes, shared by the CPU and GPU paths; every check runs before any work.
-import { type AffineGeometry, affineGeometry, checkShape, layoutOf, type SampleGeometry, sampleGeometry } from './options.js';
+import {
+  type AffineGeometry,
+  affineGeometry,
+  checkShape,
+  layoutOf,
+  type SampleGeometry,
+  sampleGeometry,
+} from './options.js';
 import type { GridSampleOptions } from './types.js';
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
  * The backward passes take channels-first tensors only: a channels-last call is refused before its

@@ -35,7 +35,11 @@ export function gridFromFlow(flow: Tensor, options: { alignCorners?: boolean } =
       const position = (index % size) + flow.data[p * dims + a];
       index = Math.floor(index / size);
       // inverse of PyTorch's unnormalize: align ? x * 2 / (size - 1) - 1 : (x * 2 + 1) / size - 1
-      data[p * dims + a] = alignCorners ? (size > 1 ? (position * 2) / (size - 1) - 1 : 0) : (position * 2 + 1) / size - 1;
+      data[p * dims + a] = alignCorners
+        ? size > 1
+          ? (position * 2) / (size - 1) - 1
+          : 0
+        : (position * 2 + 1) / size - 1;
     }
   }
   return { data, shape: [...shape] };

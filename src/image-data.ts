@@ -8,13 +8,18 @@ export function checkPixels(op: string, image: unknown): asserts image is ImageD
   if (!(data instanceof Uint8ClampedArray || data instanceof Uint8Array)) {
     throw new TypeError(`${op}: the image must be an ImageData or { data: Uint8ClampedArray, width, height }`);
   }
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
       throw new RangeError(`${op}: image ${name} must be a positive integer, got ${String(value)}`);
     }
   }
   if (data.length !== (width as number) * (height as number) * 4) {
-    throw new RangeError(`${op}: data has ${data.length} bytes, ${width} x ${height} RGBA needs ${(width as number) * (height as number) * 4}`);
+    throw new RangeError(
+      `${op}: data has ${data.length} bytes, ${width} x ${height} RGBA needs ${(width as number) * (height as number) * 4}`,
+    );
   }
 }
 

@@ -57,7 +57,9 @@ export function resolveOptions(options: GridSampleOptions | undefined, spatialDi
   const { mode = 'bilinear', paddingMode = 'zeros', alignCorners = false } = options ?? {};
   const layout = layoutOf(options);
   if (!MODES.includes(mode)) {
-    throw new TypeError(`grid_sample: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(mode)}`);
+    throw new TypeError(
+      `grid_sample: mode must be one of ${MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(mode)}`,
+    );
   }
   if (!PADDING_MODES.includes(paddingMode)) {
     throw new TypeError(

@@ -4,7 +4,7 @@
 // Options: --only W1,W3 (default: all)  --rounds N (default 5)  --warmup N (default 1)
 //          --chromium PATH (default /usr/bin/chromium)  --out PREFIX (default bench/results-browser)
 //          --adapter swiftshader|system (default swiftshader; system: the machine's GPU)
-import { readFileSync, writeFileSync, mkdtempSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -40,11 +40,20 @@ await build({
 });
 
 const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+const types: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+};
 const server = createServer((request, response) => {
   const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname));
   const file =
-    path === '/' ? join(here, 'index.html') : path.startsWith('/ort/') ? join(ortDist, path.slice(5)) : join(outDir, path.slice(1));
+    path === '/'
+      ? join(here, 'index.html')
+      : path.startsWith('/ort/')
+        ? join(ortDist, path.slice(5))
+        : join(outDir, path.slice(1));
   if (!file.startsWith(ortDist) && !file.startsWith(outDir) && file !== join(here, 'index.html')) {
     response.writeHead(403).end();
     return;
@@ -80,7 +89,11 @@ try {
   const page = await browser.newPage();
   page.on('console', (message) => console.log(`[page] ${message.text()}`));
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-  const query = new URLSearchParams({ rounds: values.rounds, warmup: values.warmup, ...(values.only ? { only: values.only } : {}) });
+  const query = new URLSearchParams({
+    rounds: values.rounds,
+    warmup: values.warmup,
+    ...(values.only ? { only: values.only } : {}),
+  });
   await page.goto(`http://127.0.0.1:${port}/?${query}`);
   await page.waitForFunction(() => window.benchResult !== undefined, undefined, { timeout: 0, polling: 1000 });
   const result = await page.evaluate(() => window.benchResult);

@@ -44,7 +44,13 @@ const keepAlive: unknown[] = [];
  * and returns it: our kernels run on that same device.
  */
 export async function startOrtWebGpu(ort: Ort, jsep: boolean): Promise<GPUDevice> {
-  const model = gridSampleModel({ inputShape: [1, 1, 2, 2], gridShape: [1, 1, 1, 2], mode: 'bilinear', paddingMode: 'zeros', alignCorners: false });
+  const model = gridSampleModel({
+    inputShape: [1, 1, 2, 2],
+    gridShape: [1, 1, 1, 2],
+    mode: 'bilinear',
+    paddingMode: 'zeros',
+    alignCorners: false,
+  });
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [jsep ? { name: 'webgpu', preferredLayout: 'NCHW' } : 'webgpu'],
   });
@@ -52,7 +58,12 @@ export async function startOrtWebGpu(ort: Ort, jsep: boolean): Promise<GPUDevice
   return ortDevice(ort);
 }
 
-export function ortWebGpu(ort: Ort, flavour: OrtWebGpuFlavour, expectedDevice?: GPUDevice, workClock?: WorkClock): Contender {
+export function ortWebGpu(
+  ort: Ort,
+  flavour: OrtWebGpuFlavour,
+  expectedDevice?: GPUDevice,
+  workClock?: WorkClock,
+): Contender {
   const name = flavour === 'webgpu' ? 'ort-web webgpu (native EP)' : 'ort-web webgpu (JS kernels, NCHW)';
   return {
     id: flavour === 'webgpu' ? 'ort-webgpu' : 'ort-jsep',

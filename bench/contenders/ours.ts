@@ -1,10 +1,11 @@
 // Our side: the GPU kernel on GPU-resident buffers (timestamps and submit-to-done), the Tensor API end
 // to end (upload, run, readback), and the CPU reference.
-import { GridSampler } from '../../src/gpu/sampler.js';
+
 import { gridSampleCpu } from '../../src/cpu/grid-sample.js';
+import type { GridSampler } from '../../src/gpu/sampler.js';
 import type { Contender, Measurement } from '../contender.js';
 import { timeWall } from '../contender.js';
-import { PassTimer } from '../pass-timer.js';
+import type { PassTimer } from '../pass-timer.js';
 import { elements, optionsOf, outputShapeOf } from '../workloads.js';
 
 const STORAGE = 0x80;
@@ -31,7 +32,11 @@ export async function readBuffer(device: GPUDevice, buffer: GPUBuffer, count: nu
 }
 
 /** Times `call` with timestamps when `timer` exists, else submit-to-done wall time only. */
-export async function timeGpu(device: GPUDevice, timer: PassTimer | undefined, call: () => unknown): Promise<Measurement> {
+export async function timeGpu(
+  device: GPUDevice,
+  timer: PassTimer | undefined,
+  call: () => unknown,
+): Promise<Measurement> {
   if (timer) {
     const { wall, gpu, work } = await timer.measure(call);
     return { wall, gpu, work };
@@ -47,7 +52,9 @@ export function oursGpu(sampler: GridSampler, timer: PassTimer | undefined): Con
   return {
     id: 'ours-gpu',
     label: 'ours, GPU kernel',
-    timing: timer ? 'GPU timestamps of the compute pass; wall = encode + submit + onSubmittedWorkDone' : 'encode + submit + onSubmittedWorkDone (no timestamp-query)',
+    timing: timer
+      ? 'GPU timestamps of the compute pass; wall = encode + submit + onSubmittedWorkDone'
+      : 'encode + submit + onSubmittedWorkDone (no timestamp-query)',
     async prepare(workload, { input, grid }) {
       const count = elements(outputShapeOf(workload));
       const args = {

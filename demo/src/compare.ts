@@ -28,7 +28,11 @@ export function heatColor(error: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, t)) * (STOPS.length - 1);
   const i = Math.min(STOPS.length - 2, Math.floor(x));
   const f = x - i;
-  return [0, 1, 2].map((c) => Math.round(STOPS[i][c] + f * (STOPS[i + 1][c] - STOPS[i][c]))) as [number, number, number];
+  return [0, 1, 2].map((c) => Math.round(STOPS[i][c] + f * (STOPS[i + 1][c] - STOPS[i][c]))) as [
+    number,
+    number,
+    number,
+  ];
 }
 
 export function compareOutputs(gpu: Float32Array, cpu: Float32Array, width: number, height: number): Comparison {
@@ -55,4 +59,5 @@ export function compareOutputs(gpu: Float32Array, cpu: Float32Array, width: numb
 }
 
 /** A CSS gradient of the heat map's colours, for its legend. */
-export const legendGradient = () => `linear-gradient(to right, ${STOPS.map(([r, g, b]) => `rgb(${r} ${g} ${b})`).join(', ')})`;
+export const legendGradient = () =>
+  `linear-gradient(to right, ${STOPS.map(([r, g, b]) => `rgb(${r} ${g} ${b})`).join(', ')})`;

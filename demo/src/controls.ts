@@ -1,7 +1,7 @@
 // The side panel: builds the warp buttons and sliders from warp-specs, keeps every control in step
 // with the state, and reports what the user changed.
 import { BACKENDS, type DemoBackend, type DemoState, MODES, PADDINGS } from './state.js';
-import { defaultParams, DEFAULT_CORNERS, WARP_NAMES, WARPS } from './warp-specs.js';
+import { DEFAULT_CORNERS, defaultParams, WARP_NAMES, WARPS } from './warp-specs.js';
 
 export interface ControlHandlers {
   /** The user changed `state` (the caller refreshes the controls). */
@@ -119,7 +119,13 @@ export class Controls {
       const name = document.createElement('span');
       name.textContent = spec.label;
       const input = document.createElement('input');
-      Object.assign(input, { type: 'range', name: spec.name, min: String(spec.min), max: String(spec.max), step: String(spec.step) });
+      Object.assign(input, {
+        type: 'range',
+        name: spec.name,
+        min: String(spec.min),
+        max: String(spec.max),
+        step: String(spec.step),
+      });
       input.value = String(this.state.params[warp][spec.name]);
       const output = document.createElement('output');
       const show = () => (output.textContent = formatValue(Number(input.value), spec.step, spec.unit));

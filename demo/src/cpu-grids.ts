@@ -39,7 +39,8 @@ const RADIAL: Partial<Record<WarpFrame['warp'], RadialWarp>> = { lens: lensDisto
 /** The grid [1, H, W, 2] of `frame`; the brush needs its displacement field [H, W, 2]. */
 export function cpuGrid(frame: WarpFrame, displacement?: Float32Array): Tensor {
   const { width: w, height: h, alignCorners } = frame;
-  if (frame.warp === 'affine') return affineGridCpu({ data: frame.matrix, shape: [1, 2, 3] }, [1, 3, h, w], { alignCorners });
+  if (frame.warp === 'affine')
+    return affineGridCpu({ data: frame.matrix, shape: [1, 2, 3] }, [1, 3, h, w], { alignCorners });
   const data = new Float32Array(w * h * 2);
   const [ax, ay] = frame.aspect;
   const [cx, cy] = frame.center;
@@ -78,7 +79,11 @@ export interface BrushStep {
 }
 
 /** Applies `step` to the displacement field [H, W, 2] in place, as the brush kernel does on the GPU. */
-export function applyBrushStep(field: Float32Array, frame: Pick<WarpFrame, 'width' | 'height' | 'aspect' | 'alignCorners'>, step: BrushStep): void {
+export function applyBrushStep(
+  field: Float32Array,
+  frame: Pick<WarpFrame, 'width' | 'height' | 'aspect' | 'alignCorners'>,
+  step: BrushStep,
+): void {
   const { width: w, height: h, alignCorners } = frame;
   const [ax, ay] = frame.aspect;
   for (let y = 0; y < h; y++) {

@@ -1,6 +1,6 @@
 // The CPU backend: the grid in TypeScript (or affineGridCpu), the library's gridSampleCpu, then
 // putImageData on a 2-D canvas.
-import { gridSampleCpu, type GridSampleOptions, type Tensor } from '../../src/index.js';
+import { type GridSampleOptions, gridSampleCpu, type Tensor } from '../../src/index.js';
 import { cpuGrid } from './cpu-grids.js';
 import type { WarpFrame } from './warp-math.js';
 
@@ -9,7 +9,8 @@ export function toImageData(planar: Float32Array, width: number, height: number)
   const image = new ImageData(width, height);
   const plane = width * height;
   for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) image.data[4 * i + c] = Math.round(Math.min(1, Math.max(0, planar[c * plane + i])) * 255);
+    for (let c = 0; c < 3; c++)
+      image.data[4 * i + c] = Math.round(Math.min(1, Math.max(0, planar[c * plane + i])) * 255);
     image.data[4 * i + 3] = 255;
   }
   return image;

@@ -1,7 +1,7 @@
 // The WebGPU backend: grid (the demo's kernel, or the library's encodeAffineGrid), then the library's
 // encodeGridSample, then a render pass that draws the output buffer onto the canvas, all in one
 // command buffer. Nothing is read back except for the compare view.
-import { GridSampler, type GridSampleOptions, type Tensor } from '../../src/index.js';
+import { type GridSampleOptions, GridSampler, type Tensor } from '../../src/index.js';
 import type { BrushStep } from './cpu-grids.js';
 import { packBrushParams, packWarpGridParams } from './gpu-params.js';
 import { DemoPipelines } from './gpu-pipelines.js';

@@ -21,7 +21,9 @@ function notice(message: string): void {
   notices.push(message);
   const element = byId('notice');
   element.hidden = false;
-  element.replaceChildren(...notices.map((text) => Object.assign(document.createElement('div'), { textContent: text })));
+  element.replaceChildren(
+    ...notices.map((text) => Object.assign(document.createElement('div'), { textContent: text })),
+  );
 }
 
 function fail(error: unknown): void {
@@ -39,7 +41,7 @@ window.addEventListener('error', (event) => {
 window.addEventListener('unhandledrejection', (event) => fail(event.reason));
 
 const { state, problems } = parseState(location.search);
-problems.forEach((problem) => notice(`Link: ${problem}.`));
+for (const problem of problems) notice(`Link: ${problem}.`);
 
 const gpuCanvas = Object.assign(document.createElement('canvas'), { id: 'output' });
 const cpuCanvas = Object.assign(document.createElement('canvas'), { id: 'output' });
@@ -154,12 +156,15 @@ function layout(): void {
   const [pad, gap, caption] = [32, 16, 56];
   const width = viewer.clientWidth - pad;
   const height = viewer.clientHeight - pad;
-  const fit = (w: number, h: number) => Math.max(0.1, Math.min(w / size[0], h / size[1]));
-  const beside = state.compare ? fit((width - gap) / 2, height - caption) : fit(width, height - caption);
-  const stacked = fit(width, (height - gap) / 2 - caption);
+  const scaleToFit = (w: number, h: number) => Math.max(0.1, Math.min(w / size[0], h / size[1]));
+  const beside = state.compare ? scaleToFit((width - gap) / 2, height - caption) : scaleToFit(width, height - caption);
+  const stacked = scaleToFit(width, (height - gap) / 2 - caption);
   const stack = state.compare && stacked > beside;
   const scale = stack ? stacked : beside;
-  Object.assign(byId('panels').style, { flexDirection: stack ? 'column' : 'row', alignItems: stack ? 'center' : 'flex-start' });
+  Object.assign(byId('panels').style, {
+    flexDirection: stack ? 'column' : 'row',
+    alignItems: stack ? 'center' : 'flex-start',
+  });
   for (const frame of document.querySelectorAll<HTMLElement>('.frame')) {
     frame.style.width = `${Math.floor(size[0] * scale)}px`;
     frame.style.height = `${Math.floor(size[1] * scale)}px`;

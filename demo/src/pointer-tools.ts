@@ -17,9 +17,21 @@ export interface PointerHandlers {
 type Tool = 'translate' | 'center' | 'corners' | 'brush';
 
 const toolOf = (state: DemoState): Tool =>
-  state.warp === 'affine' ? 'translate' : state.warp === 'perspective' ? 'corners' : state.warp === 'brush' ? 'brush' : 'center';
+  state.warp === 'affine'
+    ? 'translate'
+    : state.warp === 'perspective'
+      ? 'corners'
+      : state.warp === 'brush'
+        ? 'brush'
+        : 'center';
 
 const clamp = (v: number, limit: number) => Math.min(limit, Math.max(-limit, v));
+
+function partOf<T extends Element>(frame: HTMLElement, selector: string): T {
+  const element = frame.querySelector<T>(selector);
+  if (!element) throw new Error(`the frame lacks ${selector}`);
+  return element;
+}
 
 export class PointerTools {
   private readonly frame: HTMLElement;
@@ -35,14 +47,14 @@ export class PointerTools {
     this.frame = frame;
     this.state = state;
     this.handlers = handlers;
-    this.quad = frame.querySelector<SVGSVGElement>('#quad')!;
-    this.outline = frame.querySelector<SVGPolygonElement>('#quad-outline')!;
-    this.cursor = frame.querySelector<HTMLElement>('#brush-cursor')!;
-    const handleLayer = frame.querySelector<HTMLElement>('#handles')!;
+    this.quad = partOf<SVGSVGElement>(frame, '#quad');
+    this.outline = partOf<SVGPolygonElement>(frame, '#quad-outline');
+    this.cursor = partOf<HTMLElement>(frame, '#brush-cursor');
+    const handleLayer = partOf<HTMLElement>(frame, '#handles');
     for (let i = 0; i < 4; i++) {
       const handle = document.createElement('div');
       handle.className = 'handle';
-      handle.title = ['top-left', 'top-right', 'bottom-right', 'bottom-left'][i] + ' corner of the image';
+      handle.title = `${['top-left', 'top-right', 'bottom-right', 'bottom-left'][i]} corner of the image`;
       handle.addEventListener('pointerdown', (event) => this.dragHandle(event, i));
       handleLayer.append(handle);
       this.handles.push(handle);

@@ -49,7 +49,11 @@ function showTheta(truth: Float32Array, recovered: Float32Array): void {
 }
 
 /** Wires the panel's button; without a GPU sampler the panel says why it is off. */
-export function setUpRegistration(sampler: GridSampler | undefined, image: () => Tensor, fail: (error: unknown) => void): void {
+export function setUpRegistration(
+  sampler: GridSampler | undefined,
+  image: () => Tensor,
+  fail: (error: unknown) => void,
+): void {
   const button = byId<HTMLButtonElement>('register');
   const status = byId('register-status');
   if (!sampler) {

@@ -43,12 +43,7 @@ export function affineTheta(
   const c = Math.cos(radians);
   const s = Math.sin(radians);
   // inverse of R * Shear * S: S^-1 * Shear^-1 * R^-1, with R^-1 = [[c, s], [-s, c]], Shear^-1 = [[1, -shear], [0, 1]]
-  const inv = [
-    (c + p.shear * s) / p.scale,
-    (s - p.shear * c) / p.scale,
-    -s / p.scale,
-    c / p.scale,
-  ];
+  const inv = [(c + p.shear * s) / p.scale, (s - p.shear * c) / p.scale, -s / p.scale, c / p.scale];
   const [ax, ay] = aspect;
   // conjugate by D = diag(ax, ay): normalized -> isotropic -> inverse -> normalized
   const a = [inv[0], (inv[1] * ay) / ax, (inv[2] * ax) / ay, inv[3]];

@@ -37,7 +37,12 @@ export function reflectCoordinatesGradSign(x: number, twiceLow: number, twiceHig
  * Clipping gives 0 (the borders count as out of bounds, as in PyTorch: a coordinate exactly on 0 or
  * size - 1 has gradient 0), reflection multiplies by ±1.
  */
-export function computeSourceIndexGrad(coord: number, size: number, padding: PaddingMode, alignCorners: boolean): number {
+export function computeSourceIndexGrad(
+  coord: number,
+  size: number,
+  padding: PaddingMode,
+  alignCorners: boolean,
+): number {
   const scale = unnormalizeGrad(coord, size, alignCorners);
   if (padding === 'zeros' || scale === 0) return scale;
   const x = unnormalize(coord, size, alignCorners);

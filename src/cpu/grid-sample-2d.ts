@@ -2,7 +2,13 @@
 // Each output pixel reads its grid point once, computes taps and weights once, then loops channels
 // (planes apart for 'nchw', neighbours for 'nhwc': only the strides differ).
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
-import { computeCoordinates, computeSourceIndex, cubicCoefficients, roundHalfEven, unnormalize } from './coordinates.js';
+import {
+  computeCoordinates,
+  computeSourceIndex,
+  cubicCoefficients,
+  roundHalfEven,
+  unnormalize,
+} from './coordinates.js';
 
 const f = Math.fround;
 
@@ -24,7 +30,12 @@ type Sampler2d = typeof gridSample2d;
  * Channels first: 1 and a plane; channels last (`layout: 'nhwc'`): C and 1. A batch item is C planes
  * in both.
  */
-export function layoutStrides(geo: SampleGeometry): { inPixel: number; inChannel: number; outPixel: number; outChannel: number } {
+export function layoutStrides(geo: SampleGeometry): {
+  inPixel: number;
+  inChannel: number;
+  outPixel: number;
+  outChannel: number;
+} {
   const inPlane = geo.inD * geo.inH * geo.inW;
   const outPlane = geo.outD * geo.outH * geo.outW;
   return geo.layout === 'nhwc'
@@ -72,11 +83,17 @@ const bilinear: Sampler2d = (input, grid, out, geo, opts) => {
         let c = 0;
         for (; c + 1 < C; c += 2, base += 2 * cs, outIndex += 2 * ocs) {
           const next = base + cs;
-          out[outIndex] = f(f(f(f(input[base] * nw) + f(input[base + xs] * ne)) + f(input[base + ys] * sw)) + f(input[base + yx] * se));
-          out[outIndex + ocs] = f(f(f(f(input[next] * nw) + f(input[next + xs] * ne)) + f(input[next + ys] * sw)) + f(input[next + yx] * se));
+          out[outIndex] = f(
+            f(f(f(input[base] * nw) + f(input[base + xs] * ne)) + f(input[base + ys] * sw)) + f(input[base + yx] * se),
+          );
+          out[outIndex + ocs] = f(
+            f(f(f(input[next] * nw) + f(input[next + xs] * ne)) + f(input[next + ys] * sw)) + f(input[next + yx] * se),
+          );
         }
         if (c < C) {
-          out[outIndex] = f(f(f(f(input[base] * nw) + f(input[base + xs] * ne)) + f(input[base + ys] * sw)) + f(input[base + yx] * se));
+          out[outIndex] = f(
+            f(f(f(input[base] * nw) + f(input[base + xs] * ne)) + f(input[base + ys] * sw)) + f(input[base + yx] * se),
+          );
         }
         continue;
       }
@@ -145,14 +162,19 @@ const bilinearPlaneByPlane: Sampler2d = (input, grid, out, geo, { paddingMode, a
         const m = inside[p];
         const k = 4 * p;
         if (m === 15) {
-          out[outBase + p] = f(f(f(f(input[o] * weights[k]) + f(input[o + 1] * weights[k + 1])) + f(input[o + W] * weights[k + 2])) + f(input[o + W + 1] * weights[k + 3]));
+          out[outBase + p] = f(
+            f(f(f(input[o] * weights[k]) + f(input[o + 1] * weights[k + 1])) + f(input[o + W] * weights[k + 2])) +
+              f(input[o + W + 1] * weights[k + 3]),
+          );
           continue;
         }
         const vNw = m & 1 ? input[o] : 0;
         const vNe = m & 2 ? input[o + 1] : 0;
         const vSw = m & 4 ? input[o + W] : 0;
         const vSe = m & 8 ? input[o + W + 1] : 0;
-        out[outBase + p] = f(f(f(f(vNw * weights[k]) + f(vNe * weights[k + 1])) + f(vSw * weights[k + 2])) + f(vSe * weights[k + 3]));
+        out[outBase + p] = f(
+          f(f(f(vNw * weights[k]) + f(vNe * weights[k + 1])) + f(vSw * weights[k + 2])) + f(vSe * weights[k + 3]),
+        );
       }
     }
   }

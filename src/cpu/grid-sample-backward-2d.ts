@@ -2,7 +2,13 @@
 // Coordinates, taps and weights are the forward's float32 values (grid-sample-2d.ts), so gradInput is
 // exactly the adjoint of the forward; the sums themselves run in float64 and are rounded once.
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
-import { computeCoordinates, computeSourceIndex, cubicCoefficients, roundHalfEven, unnormalize } from './coordinates.js';
+import {
+  computeCoordinates,
+  computeSourceIndex,
+  cubicCoefficients,
+  roundHalfEven,
+  unnormalize,
+} from './coordinates.js';
 import { chainGrad, computeSourceIndexGrad, cubicCoefficientsGrad, unnormalizeGrad } from './coordinates-grad.js';
 
 const f = Math.fround;

@@ -84,7 +84,12 @@ function placeholder(s: SamplerInternals, access: 'read' | 'write'): Binding {
 const readBinding = (s: SamplerInternals, buffer: GPUBuffer, bytes: number): Binding =>
   bytes > 0 ? [buffer, bytes] : placeholder(s, 'read');
 
-function sampleBackwardVariant(geo: SampleGeometry, opts: ResolvedOptions, gradInput: boolean, gradGrid: boolean): Variant {
+function sampleBackwardVariant(
+  geo: SampleGeometry,
+  opts: ResolvedOptions,
+  gradInput: boolean,
+  gradGrid: boolean,
+): Variant {
   return {
     kernel: geo.spatialDims === 2 ? 'grid-sample-backward-2d' : 'grid-sample-backward-3d',
     constants: {
@@ -178,7 +183,9 @@ export function encodeGridSampleBackward(
   const gradInputBytes = args.gradInput ? s.checkBuffer('gradInput', args.gradInput, inputCount) : 0;
   const gradGridBytes = args.gradGrid ? s.checkBuffer('gradGrid', args.gradGrid, gridCount) : 0;
   if (args.gradInput && !(args.gradInput.usage & BufferUsage.COPY_DST)) {
-    throw new TypeError('gradInput buffer needs GPUBufferUsage.COPY_DST: it is cleared before the gradients are added into it');
+    throw new TypeError(
+      'gradInput buffer needs GPUBufferUsage.COPY_DST: it is cleared before the gradients are added into it',
+    );
   }
   if (args.gradInput && gradInputBytes > 0) encoder.clearBuffer(args.gradInput, 0, gradInputBytes);
   // with an empty output, gradInput stays zero; gradGrid still needs its zeros written

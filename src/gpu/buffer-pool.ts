@@ -92,7 +92,7 @@ export class BufferLease {
   }
 
   end(failed: boolean): void {
-    for (const buffer of this.held) (failed ? this.pool.discard(buffer) : this.pool.release(buffer));
+    for (const buffer of this.held) failed ? this.pool.discard(buffer) : this.pool.release(buffer);
     this.held.clear();
   }
 }

@@ -103,7 +103,11 @@ export function planGridSample(geo: SampleGeometry, limit: ChunkLimit): SamplePi
   // One batch item at a time: split channels, and output rows where one item's grid or one output
   // channel is too large. A piece's output is channels x rows x W_out, its grid rows x W_out x dims.
   const rowsSplit = outPlane(geo) * dims > most;
-  const channelsPerPiece = Math.min(geo.c, Math.floor(most / plane), Math.floor(most / (rowsSplit ? geo.outW : outPlane(geo))));
+  const channelsPerPiece = Math.min(
+    geo.c,
+    Math.floor(most / plane),
+    Math.floor(most / (rowsSplit ? geo.outW : outPlane(geo))),
+  );
   const rowsPerPiece = rowsSplit ? Math.floor(most / (geo.outW * Math.max(channelsPerPiece, dims))) : rows;
   const pieces: SamplePiece[] = [];
   for (let batch = 0; batch < geo.n; batch++) {
@@ -134,7 +138,12 @@ function planChannelsLast(geo: SampleGeometry, limit: ChunkLimit): SamplePiece[]
   }
   const rowElements = geo.outW * Math.max(geo.c, dims);
   if (rowElements > most) {
-    throw tooLarge('grid_sample', `one output row (W_out = ${geo.outW} points x ${Math.max(geo.c, dims)})`, rowElements, limit);
+    throw tooLarge(
+      'grid_sample',
+      `one output row (W_out = ${geo.outW} points x ${Math.max(geo.c, dims)})`,
+      rowElements,
+      limit,
+    );
   }
   const whole = { batch: 0, batches: geo.n, channel: 0, channels: geo.c, row: 0, rows };
   const perItem = Math.max(item, rows * rowElements);
@@ -163,7 +172,9 @@ export function pieceGeometry(geo: SampleGeometry, piece: SamplePiece): SampleGe
     outD,
     outH,
     outputShape:
-      geo.layout === 'nhwc' ? [piece.batches, ...outSpatial, piece.channels] : [piece.batches, piece.channels, ...outSpatial],
+      geo.layout === 'nhwc'
+        ? [piece.batches, ...outSpatial, piece.channels]
+        : [piece.batches, piece.channels, ...outSpatial],
   };
 }
 
@@ -224,7 +235,9 @@ export function planAffineGrid(geo: AffineGeometry, limit: ChunkLimit): AffinePi
     }));
   }
   if (volume > 2 ** 32 - 1) {
-    throw new RangeError(`affine_grid: one batch item has ${volume} grid points, more than the 2^32 - 1 a u32 index reaches`);
+    throw new RangeError(
+      `affine_grid: one batch item has ${volume} grid points, more than the 2^32 - 1 a u32 index reaches`,
+    );
   }
   const pieces: AffinePiece[] = [];
   for (let batch = 0; batch < geo.n; batch++) {

@@ -6,7 +6,11 @@ import { GPUExecutionError } from '../errors.js';
  * Runs `work` (synchronous WebGPU calls only: no await inside) in validation and out-of-memory error
  * scopes. `errors` rejects with a GPUExecutionError naming `what` if WebGPU reported one.
  */
-export function withErrorScopes<T>(device: GPUDevice, what: string, work: () => T): { value: T; errors: Promise<void> } {
+export function withErrorScopes<T>(
+  device: GPUDevice,
+  what: string,
+  work: () => T,
+): { value: T; errors: Promise<void> } {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
   let value: T;

@@ -32,21 +32,32 @@ const hasMethods = (value: unknown, ...names: string[]) =>
 
 export function checkSamplerOptions(options: unknown): asserts options is GridSamplerOptions {
   if (!isObject(options)) {
-    throw new TypeError(`GridSampler.create: options must be an object { device?, maxChunkBytes? }, got ${describeValue(options)}`);
+    throw new TypeError(
+      `GridSampler.create: options must be an object { device?, maxChunkBytes? }, got ${describeValue(options)}`,
+    );
   }
   const { device, maxChunkBytes } = options;
   const isDevice = hasMethods(device, 'createBuffer', 'pushErrorScope') && isObject((device as GPUDevice).queue);
   if (device !== undefined && !isDevice) {
-    throw new TypeError(`GridSampler.create: device must be a GPUDevice (from adapter.requestDevice()), got ${describeValue(device)}`);
+    throw new TypeError(
+      `GridSampler.create: device must be a GPUDevice (from adapter.requestDevice()), got ${describeValue(device)}`,
+    );
   }
-  if (maxChunkBytes !== undefined && !(typeof maxChunkBytes === 'number' && Number.isSafeInteger(maxChunkBytes) && maxChunkBytes >= 16)) {
-    throw new RangeError(`GridSampler.create: maxChunkBytes must be an integer number of bytes >= 16, got ${describeValue(maxChunkBytes)}`);
+  if (
+    maxChunkBytes !== undefined &&
+    !(typeof maxChunkBytes === 'number' && Number.isSafeInteger(maxChunkBytes) && maxChunkBytes >= 16)
+  ) {
+    throw new RangeError(
+      `GridSampler.create: maxChunkBytes must be an integer number of bytes >= 16, got ${describeValue(maxChunkBytes)}`,
+    );
   }
 }
 
 export function checkEncodeArgs(op: string, encoder: unknown, args: unknown, fields: string): void {
   if (!hasMethods(encoder, 'beginComputePass', 'copyBufferToBuffer')) {
-    throw new TypeError(`${op}: encoder must be a GPUCommandEncoder (device.createCommandEncoder()), got ${describeValue(encoder)}`);
+    throw new TypeError(
+      `${op}: encoder must be a GPUCommandEncoder (device.createCommandEncoder()), got ${describeValue(encoder)}`,
+    );
   }
   if (!isObject(args)) throw new TypeError(`${op}: args must be an object ${fields}, got ${describeValue(args)}`);
 }

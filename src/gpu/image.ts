@@ -16,7 +16,13 @@ import { sampleVariant } from './variants.js';
  */
 export type ImageLike = ImageDataLike | GPUCopyExternalImageSource;
 
-const TextureUsage = { COPY_SRC: 0x1, COPY_DST: 0x2, TEXTURE_BINDING: 0x4, STORAGE_BINDING: 0x8, RENDER_ATTACHMENT: 0x10 };
+const TextureUsage = {
+  COPY_SRC: 0x1,
+  COPY_DST: 0x2,
+  TEXTURE_BINDING: 0x4,
+  STORAGE_BINDING: 0x8,
+  RENDER_ATTACHMENT: 0x10,
+};
 
 // Immutable uniform buffers keyed by output size: safe however long the caller waits to submit.
 const paramsByDevice = new WeakMap<GPUDevice, LruMap<string, GPUBuffer>>();
@@ -30,7 +36,12 @@ function paramsBuffer(device: GPUDevice, outW: number, outH: number): GPUBuffer 
   const key = `${outW}x${outH}`;
   let buffer = cache.get(key);
   if (!buffer) {
-    buffer = device.createBuffer({ label: `warp params ${key}`, size: 16, usage: BufferUsage.UNIFORM, mappedAtCreation: true });
+    buffer = device.createBuffer({
+      label: `warp params ${key}`,
+      size: 16,
+      usage: BufferUsage.UNIFORM,
+      mappedAtCreation: true,
+    });
     new Uint32Array(buffer.getMappedRange()).set([outW, outH]);
     buffer.unmap();
     cache.set(key, buffer);
@@ -50,7 +61,9 @@ const isImageData = (image: unknown): image is ImageDataLike =>
 export function textureFromImage(device: GPUDevice, image: ImageLike): GPUTexture {
   if (isImageData(image)) checkPixels('textureFromImage', image);
   else if (typeof image !== 'object' || image === null || typeof (image as { width?: unknown }).width !== 'number') {
-    throw new TypeError('textureFromImage: the image must be an ImageData-like object, an ImageBitmap, a canvas, an image or a video frame');
+    throw new TypeError(
+      'textureFromImage: the image must be an ImageData-like object, an ImageBitmap, a canvas, an image or a video frame',
+    );
   }
   const { width, height } = image as { width: number; height: number };
   if (!(width > 0 && height > 0)) throw new RangeError(`textureFromImage: the image is empty (${width} x ${height})`);
@@ -58,7 +71,8 @@ export function textureFromImage(device: GPUDevice, image: ImageLike): GPUTextur
     label: 'warp source',
     size: [width, height],
     format: 'rgba8unorm',
-    usage: TextureUsage.TEXTURE_BINDING | TextureUsage.COPY_DST | TextureUsage.COPY_SRC | TextureUsage.RENDER_ATTACHMENT,
+    usage:
+      TextureUsage.TEXTURE_BINDING | TextureUsage.COPY_DST | TextureUsage.COPY_SRC | TextureUsage.RENDER_ATTACHMENT,
   });
   if (isImageData(image)) {
     device.queue.writeTexture({ texture }, image.data, { bytesPerRow: width * 4 }, [width, height]);
@@ -89,7 +103,9 @@ export interface EncodeWarpImageArgs {
 function warpSize(gridShape: readonly number[]): [number, number] {
   const valid = Array.isArray(gridShape) && gridShape.length === 4 && gridShape[0] === 1 && gridShape[3] === 2;
   if (!valid || !(gridShape[1] > 0 && gridShape[2] > 0) || !gridShape.every(Number.isSafeInteger)) {
-    throw new RangeError(`warpImage: grid must be [1, H_out, W_out, 2] with H_out, W_out > 0, got [${String(gridShape)}]`);
+    throw new RangeError(
+      `warpImage: grid must be [1, H_out, W_out, 2] with H_out, W_out > 0, got [${String(gridShape)}]`,
+    );
   }
   return [gridShape[2], gridShape[1]];
 }
@@ -111,7 +127,9 @@ export function encodeWarpImage(
     throw new RangeError(`warpImage: target is ${target.width} x ${target.height}, the grid needs ${outW} x ${outH}`);
   }
   if (grid.size < outW * outH * 8) {
-    throw new RangeError(`warpImage: grid buffer has ${grid.size} bytes, [1, ${outH}, ${outW}, 2] needs ${outW * outH * 8}`);
+    throw new RangeError(
+      `warpImage: grid buffer has ${grid.size} bytes, [1, ${outH}, ${outW}, 2] needs ${outW * outH * 8}`,
+    );
   }
   const variant = sampleVariant(2, resolveOptions(options, 2));
   const { WORKGROUP_SIZE: _, ...constants } = variant.constants;
@@ -162,7 +180,10 @@ export function warpImage(
   const [outW, outH] = warpSize(grid.shape);
   const { target, ...sampleOptions } = options ?? {};
   resolveOptions(sampleOptions, 2); // fail before allocating anything
-  const source = image instanceof Object && 'createView' in image ? (image as GPUTexture) : textureFromImage(device, image as ImageLike);
+  const source =
+    image instanceof Object && 'createView' in image
+      ? (image as GPUTexture)
+      : textureFromImage(device, image as ImageLike);
   let output: GPUTexture;
   if (target && 'getContext' in target) {
     const context = target.getContext('webgpu') as GPUCanvasContext;
@@ -185,7 +206,11 @@ export function warpImage(
         usage: TextureUsage.STORAGE_BINDING | TextureUsage.TEXTURE_BINDING | TextureUsage.COPY_SRC,
       });
   }
-  const gridBuffer = device.createBuffer({ label: 'warp grid', size: grid.data.byteLength, usage: BufferUsage.STORAGE | BufferUsage.COPY_DST });
+  const gridBuffer = device.createBuffer({
+    label: 'warp grid',
+    size: grid.data.byteLength,
+    usage: BufferUsage.STORAGE | BufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(gridBuffer, 0, grid.data.buffer, grid.data.byteOffset, grid.data.byteLength);
   const encoder = device.createCommandEncoder({ label: 'warp image' });
   encodeWarpImage(device, encoder, { source, grid: gridBuffer, gridShape: grid.shape, target: output }, sampleOptions);
@@ -205,7 +230,11 @@ export function warpImage(
 export async function readImage(device: GPUDevice, texture: GPUTexture): Promise<ImageDataLike> {
   const { width, height } = texture;
   const bytesPerRow = Math.ceil((width * 4) / 256) * 256; // copies need 256-byte aligned rows
-  const staging = device.createBuffer({ label: 'image readback', size: bytesPerRow * height, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+  const staging = device.createBuffer({
+    label: 'image readback',
+    size: bytesPerRow * height,
+    usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST,
+  });
   const encoder = device.createCommandEncoder({ label: 'image readback' });
   encoder.copyTextureToBuffer({ texture }, { buffer: staging, bytesPerRow }, [width, height]);
   device.queue.submit([encoder.finish()]);

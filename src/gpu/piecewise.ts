@@ -49,7 +49,13 @@ interface Job<G, P> {
 const STORAGE_IN = BufferUsage.STORAGE | BufferUsage.COPY_DST;
 const STORAGE_OUT = BufferUsage.STORAGE | BufferUsage.COPY_SRC;
 
-function upload(device: GPUDevice, lease: BufferLease, data: Float32Array, range: ElementRange, label: string): GPUBuffer {
+function upload(
+  device: GPUDevice,
+  lease: BufferLease,
+  data: Float32Array,
+  range: ElementRange,
+  label: string,
+): GPUBuffer {
   const buffer = lease.acquire(range.length * 4, STORAGE_IN, label);
   writeFloats(device, buffer, data, range);
   return buffer;
@@ -124,12 +130,22 @@ export async function affineInPieces(
     const thetaSlice = thetaRange(geo, piece);
     const outSlice = affineOutputRange(geo, piece);
     let pieceBuffers: GPUBuffer[] = [];
-    const what = pieces.length > 1 ? `affine_grid (batch ${piece.batch}+${piece.batches}, points ${piece.point}+${piece.points})` : 'affine_grid';
+    const what =
+      pieces.length > 1
+        ? `affine_grid (batch ${piece.batch}+${piece.batches}, points ${piece.point}+${piece.points})`
+        : 'affine_grid';
     const data = await host.readBack(what, lease, (encoder) => {
       const thetaBuffer = upload(host.device, lease, theta.data, thetaSlice, 'affine_grid theta');
       const outBuffer = lease.acquire(outSlice.length * 4, STORAGE_OUT, 'affine_grid output');
       pieceBuffers = [thetaBuffer, outBuffer];
-      recordAffinePiece(host, encoder, job, piece, [thetaBuffer, thetaSlice.length * 4], [outBuffer, outSlice.length * 4]);
+      recordAffinePiece(
+        host,
+        encoder,
+        job,
+        piece,
+        [thetaBuffer, thetaSlice.length * 4],
+        [outBuffer, outSlice.length * 4],
+      );
       return outBuffer;
     });
     for (const buffer of pieceBuffers) lease.release(buffer);
@@ -199,16 +215,43 @@ export function encodeSampleInPieces(
     return runs.length === 1 && runs[0].to === 0 && runs[0].length === outputTotal;
   };
   const op = 'encodeGridSample';
-  checkCopyUsage(op, 'input', buffers.input, pieces.some((p) => !whole(inputRange(geo, p), inputTotal)), BufferUsage.COPY_SRC, 'COPY_SRC');
-  checkCopyUsage(op, 'grid', buffers.grid, pieces.some((p) => !whole(gridRange(geo, p), gridTotal)), BufferUsage.COPY_SRC, 'COPY_SRC');
-  checkCopyUsage(op, 'output', buffers.output, pieces.some((p) => !outputWhole(p)), BufferUsage.COPY_DST, 'COPY_DST');
+  checkCopyUsage(
+    op,
+    'input',
+    buffers.input,
+    pieces.some((p) => !whole(inputRange(geo, p), inputTotal)),
+    BufferUsage.COPY_SRC,
+    'COPY_SRC',
+  );
+  checkCopyUsage(
+    op,
+    'grid',
+    buffers.grid,
+    pieces.some((p) => !whole(gridRange(geo, p), gridTotal)),
+    BufferUsage.COPY_SRC,
+    'COPY_SRC',
+  );
+  checkCopyUsage(
+    op,
+    'output',
+    buffers.output,
+    pieces.some((p) => !outputWhole(p)),
+    BufferUsage.COPY_DST,
+    'COPY_DST',
+  );
   for (const piece of pieces) {
     const sub = pieceGeometry(geo, piece);
     const input = bindSlice(host, encoder, buffers.input, inputRange(geo, piece), inputTotal, 'input');
     const grid = bindSlice(host, encoder, buffers.grid, gridRange(geo, piece), gridTotal, 'grid');
     const direct = outputWhole(piece);
-    const output: Binding = direct ? [buffers.output, outputTotal * 4] : [host.scratch('output'), elementCount(sub.outputShape) * 4];
-    host.record(encoder, pipeline, variant, sampleParams(sub, 0), sub.n * sub.outD * sub.outH * sub.outW, [input, grid, output]);
+    const output: Binding = direct
+      ? [buffers.output, outputTotal * 4]
+      : [host.scratch('output'), elementCount(sub.outputShape) * 4];
+    host.record(encoder, pipeline, variant, sampleParams(sub, 0), sub.n * sub.outD * sub.outH * sub.outW, [
+      input,
+      grid,
+      output,
+    ]);
     if (direct) continue;
     for (const run of outputRuns(geo, piece)) {
       encoder.copyBufferToBuffer(output[0], run.from * 4, buffers.output, run.to * 4, run.length * 4);

@@ -1,7 +1,8 @@
 // Compute pipelines, compiled once per (device, kernel, override constants) and shared by every
 // sampler on that device. Shapes travel in uniforms, so a new shape never recompiles.
-import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
+
 import affineBaseWgsl from '../../shaders/affine-base.wgsl?raw';
+import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
 import affineGridBackwardWgsl from '../../shaders/affine-grid-backward.wgsl?raw';
 import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
 import coordinatesGradWgsl from '../../shaders/coordinates-grad.wgsl?raw';
@@ -133,7 +134,10 @@ function layoutOf(device: GPUDevice, name: KernelName) {
       label: `${name} bind group layout`,
       entries: KERNELS[name].bindings.map(layoutEntry),
     });
-    const pipelineLayout = device.createPipelineLayout({ label: `${name} layout`, bindGroupLayouts: [bindGroupLayout] });
+    const pipelineLayout = device.createPipelineLayout({
+      label: `${name} layout`,
+      bindGroupLayouts: [bindGroupLayout],
+    });
     layout = { bindGroupLayout, pipelineLayout };
     k.layouts.set(name, layout);
   }

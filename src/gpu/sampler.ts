@@ -1,3 +1,4 @@
+import type { GridSampleGradients } from '../cpu/grid-sample-backward.js';
 import {
   affineGeometry,
   checkShape,
@@ -9,7 +10,6 @@ import {
   sampleGeometry,
 } from '../options.js';
 import type { AffineGridOptions, GridSampleOptions, Tensor } from '../types.js';
-import type { GridSampleGradients } from '../cpu/grid-sample-backward.js';
 import * as backward from './backward.js';
 import { type ChunkLimit, chunkLimit, planAffineGrid, planGridSample } from './chunking.js';
 import { requestDevice } from './device.js';

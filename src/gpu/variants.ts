@@ -35,14 +35,21 @@ export interface InputLayout {
 }
 
 /** Input as the caller gave it. */
-export const inputLayoutOf = (geo: SampleGeometry): InputLayout => ({ channelsLast: geo.layout === 'nhwc', stride: geo.c });
+export const inputLayoutOf = (geo: SampleGeometry): InputLayout => ({
+  channelsLast: geo.layout === 'nhwc',
+  stride: geo.c,
+});
 
 /**
  * The forward grid_sample variant: layouts of input and output as override constants, and the vec4
  * entry point where channels-last pixels start at multiples of 4 floats (and a channels-last output
  * has whole groups of 4 channels).
  */
-export function forwardVariant(geo: SampleGeometry, opts: ResolvedOptions, input: InputLayout = inputLayoutOf(geo)): Variant {
+export function forwardVariant(
+  geo: SampleGeometry,
+  opts: ResolvedOptions,
+  input: InputLayout = inputLayoutOf(geo),
+): Variant {
   const outputChannelsLast = geo.layout === 'nhwc';
   const vec4 = input.channelsLast && input.stride % 4 === 0 && (!outputChannelsLast || geo.c % 4 === 0);
   const base = sampleVariant(geo.spatialDims, opts);

@@ -7,8 +7,22 @@ import { gridSampleCpu, type Mode, type PaddingMode, type Tensor } from '../../s
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { randomTensor } from '../helpers/random.js';
 
-async function runOnnx(input: Tensor, grid: Tensor, mode: Mode, paddingMode: PaddingMode, alignCorners: boolean, opset?: 16 | 20) {
-  const model = gridSampleModel({ inputShape: input.shape, gridShape: grid.shape, mode, paddingMode, alignCorners, opset });
+async function runOnnx(
+  input: Tensor,
+  grid: Tensor,
+  mode: Mode,
+  paddingMode: PaddingMode,
+  alignCorners: boolean,
+  opset?: 16 | 20,
+) {
+  const model = gridSampleModel({
+    inputShape: input.shape,
+    gridShape: grid.shape,
+    mode,
+    paddingMode,
+    alignCorners,
+    opset,
+  });
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
   try {
     const { Y } = await session.run({
@@ -26,13 +40,24 @@ const paddings: PaddingMode[] = ['zeros', 'border', 'reflection'];
 
 describe('one-node GridSample models (bench/onnx-model.ts) on onnxruntime-node', () => {
   it('names the modes of opset 16 and 20', () => {
-    expect(['bilinear', 'nearest', 'bicubic'].map((m) => onnxModeName(m as Mode, 20))).toEqual(['linear', 'nearest', 'cubic']);
+    expect(['bilinear', 'nearest', 'bicubic'].map((m) => onnxModeName(m as Mode, 20))).toEqual([
+      'linear',
+      'nearest',
+      'cubic',
+    ]);
     expect(onnxModeName('bicubic', 16)).toBe('bicubic');
   });
 
   it('rejects 5-D input at opset 16', () => {
     expect(() =>
-      gridSampleModel({ inputShape: [1, 1, 2, 2, 2], gridShape: [1, 1, 1, 1, 3], mode: 'bilinear', paddingMode: 'zeros', alignCorners: false, opset: 16 }),
+      gridSampleModel({
+        inputShape: [1, 1, 2, 2, 2],
+        gridShape: [1, 1, 1, 1, 3],
+        mode: 'bilinear',
+        paddingMode: 'zeros',
+        alignCorners: false,
+        opset: 16,
+      }),
     ).toThrow(/opset 16 takes 4-D input only/);
   });
 
@@ -64,7 +89,9 @@ describe('one-node GridSample models (bench/onnx-model.ts) on onnxruntime-node',
     // [-0.5, 3.5]), then rounds half to even: column 2. Rounding first gives 4, reflected to column 3.
     const input: Tensor = { data: Float32Array.from([10, 11, 12, 13]), shape: [1, 1, 1, 4] };
     const grid: Tensor = { data: Float32Array.from([1.5, 0]), shape: [1, 1, 1, 2] };
-    expect(gridSampleCpu(input, grid, { mode: 'nearest', paddingMode: 'reflection' }).data).toEqual(Float32Array.from([12]));
+    expect(gridSampleCpu(input, grid, { mode: 'nearest', paddingMode: 'reflection' }).data).toEqual(
+      Float32Array.from([12]),
+    );
     const onnx = await runOnnx(input, grid, 'nearest', 'reflection', false);
     expect(onnx.data).toEqual(Float32Array.from([13]));
   });

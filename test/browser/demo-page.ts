@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { collectErrors } from './chromium.js';
-import { decodePng, type DecodedPng } from './png.js';
+import { type DecodedPng, decodePng } from './png.js';
 
 export type Pixels = DecodedPng;
 

@@ -9,7 +9,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from './chromium.js';
 import { countMismatches, dataset, downloadPixels, openDemo, type Pixels, waitIdle } from './demo-page.js';
-import { serveStatic, type StaticSite } from './static-server.js';
+import { type StaticSite, serveStatic } from './static-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 // SwiftShader is slow: a modest output keeps each page to a second or two
@@ -30,7 +30,8 @@ describe.skipIf(!chromiumAvailable())('demo page in Chromium', () => {
   let browser: Browser;
   let outDir: string;
   let identity: Pixels;
-  const link = (query: string, backend: 'webgpu' | 'cpu') => `${site.url}?${query}&mode=bilinear&size=${SIZE}&backend=${backend}`;
+  const link = (query: string, backend: 'webgpu' | 'cpu') =>
+    `${site.url}?${query}&mode=bilinear&size=${SIZE}&backend=${backend}`;
 
   /** Opens a link, checks it is ready without console errors on the expected backend, and downloads its output. */
   async function render(query: string, backend: 'webgpu' | 'cpu'): Promise<Pixels> {
@@ -99,7 +100,10 @@ describe.skipIf(!chromiumAvailable())('demo page in Chromium', () => {
   });
 
   it('compare view shows the heat map and a max abs error below 1/255 for bicubic', async () => {
-    const demo = await openDemo(browser, `${site.url}?warp=lens&k1=-0.2&mode=bicubic&padding=border&size=${SIZE}&compare=true`);
+    const demo = await openDemo(
+      browser,
+      `${site.url}?warp=lens&k1=-0.2&mode=bicubic&padding=border&size=${SIZE}&compare=true`,
+    );
     try {
       const data = await dataset(demo.page);
       expect(data.status).toBe('ready');

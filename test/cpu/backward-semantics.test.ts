@@ -10,7 +10,10 @@ import {
 } from '../../src/index.js';
 
 const row: Tensor = { data: new Float32Array([0, 10, 20, 30]), shape: [1, 1, 1, 4] };
-const points = (...xs: number[]): Tensor => ({ data: new Float32Array(xs.flatMap((x) => [x, 0])), shape: [1, 1, xs.length, 2] });
+const points = (...xs: number[]): Tensor => ({
+  data: new Float32Array(xs.flatMap((x) => [x, 0])),
+  shape: [1, 1, xs.length, 2],
+});
 const ones = (n: number): Tensor => ({ data: new Float32Array(n).fill(1), shape: [1, 1, 1, n] });
 
 function backward(grid: Tensor, options: GridSampleOptions) {
@@ -92,7 +95,11 @@ describe('non-finite grid values', () => {
     }
     const volume: Tensor = { data: new Float32Array(8).fill(1), shape: [1, 1, 2, 2, 2] };
     const grid3d: Tensor = { data: new Float32Array([0.1, Number.NaN, 0.2]), shape: [1, 1, 1, 1, 3] };
-    const { gradInput, gradGrid } = gridSampleBackwardCpu({ data: new Float32Array([1]), shape: [1, 1, 1, 1, 1] }, volume, grid3d);
+    const { gradInput, gradGrid } = gridSampleBackwardCpu(
+      { data: new Float32Array([1]), shape: [1, 1, 1, 1, 1] },
+      volume,
+      grid3d,
+    );
     expect([...gradInput.data, ...gradGrid.data]).toEqual(new Array(11).fill(0));
   });
 
@@ -133,14 +140,24 @@ describe('bad input gets a specific error', () => {
       TypeError,
       /gradOutput.data must be a Float32Array, got Float64Array/,
     ],
-    ['forward checks still apply', () => gridSampleBackwardCpu(gradOutput, input, grid, { mode: 'cubic' as never }), TypeError, /mode must be one of/],
+    [
+      'forward checks still apply',
+      () => gridSampleBackwardCpu(gradOutput, input, grid, { mode: 'cubic' as never }),
+      TypeError,
+      /mode must be one of/,
+    ],
     [
       'gradGrid shape',
       () => affineGridBackwardCpu({ data: new Float32Array(8), shape: [1, 2, 2, 2] }, [1, 1, 2, 3]),
       RangeError,
       /gradGrid must have the shape of affine_grid\(theta, size\), \[1, 2, 3, 2\] for size \[1, 1, 2, 3\], got \[1, 2, 2, 2\]/,
     ],
-    ['affine size', () => affineGridBackwardCpu(grid, [2, 2]), RangeError, /size must be \[N, C, H, W\] or \[N, C, D, H, W\]/],
+    [
+      'affine size',
+      () => affineGridBackwardCpu(grid, [2, 2]),
+      RangeError,
+      /size must be \[N, C, H, W\] or \[N, C, D, H, W\]/,
+    ],
   ] as const)('%s', (_, call, type, message) => {
     expect(call).toThrow(type);
     expect(call).toThrow(message);

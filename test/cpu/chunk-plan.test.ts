@@ -2,7 +2,6 @@
 // slices, and scattering the results, must rebuild the one-piece result exactly; every slice must fit.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { affineGridCpu, gridSampleCpu, type Layout, type Tensor } from '../../src/index.js';
 import {
   affineOutputRange,
   chunkLimit,
@@ -15,6 +14,7 @@ import {
   splitEvenly,
   thetaRange,
 } from '../../src/gpu/chunking.js';
+import { affineGridCpu, gridSampleCpu, type Layout, type Tensor } from '../../src/index.js';
 import { affineGeometry, sampleGeometry } from '../../src/options.js';
 import { randomTensor } from '../helpers/random.js';
 
@@ -38,7 +38,11 @@ function gridSampleInPieces(input: Tensor, grid: Tensor, limitBytes: number, lay
     for (const bytes of [inSlice.length * 4, gridSlice.length * 4, sub.outputShape.reduce((a, b) => a * b, 1) * 4]) {
       expect(bytes).toBeLessThanOrEqual(limitBytes);
     }
-    const part = gridSampleCpu(slice(input, inSlice.start, inSlice.length, inShape), slice(grid, gridSlice.start, gridSlice.length, gridShape), { layout });
+    const part = gridSampleCpu(
+      slice(input, inSlice.start, inSlice.length, inShape),
+      slice(grid, gridSlice.start, gridSlice.length, gridShape),
+      { layout },
+    );
     for (const run of outputRuns(geo, piece)) {
       // each output element is written by exactly one piece
       expect(out.subarray(run.to, run.to + run.length).every(Number.isNaN)).toBe(true);
@@ -50,7 +54,11 @@ function gridSampleInPieces(input: Tensor, grid: Tensor, limitBytes: number, lay
 
 describe('chunk planning', () => {
   it('splitEvenly covers a range in balanced runs', () => {
-    expect(splitEvenly(80, 32)).toEqual([[0, 27], [27, 27], [54, 26]]);
+    expect(splitEvenly(80, 32)).toEqual([
+      [0, 27],
+      [27, 27],
+      [54, 26],
+    ]);
     expect(splitEvenly(5, 5)).toEqual([[0, 5]]);
     expect(splitEvenly(1, 1)).toEqual([[0, 1]]);
   });
@@ -66,7 +74,11 @@ describe('chunk planning', () => {
   it('splits [1, 80, 1024, 1024] float32 (320 MiB) along channels under the default 128 MiB binding limit', () => {
     const geo = sampleGeometry([1, 80, 1024, 1024], [1, 8, 8, 2]);
     const pieces = planGridSample(geo, chunkLimit({ maxStorageBufferBindingSize: 2 ** 27, maxBufferSize: 2 ** 28 }));
-    expect(pieces.map((p) => [p.batch, p.channel, p.channels, p.rows])).toEqual([[0, 0, 27, 8], [0, 27, 27, 8], [0, 54, 26, 8]]);
+    expect(pieces.map((p) => [p.batch, p.channel, p.channels, p.rows])).toEqual([
+      [0, 0, 27, 8],
+      [0, 27, 27, 8],
+      [0, 54, 26, 8],
+    ]);
   });
 
   it('splits along batch, then channels, then output rows, and rebuilds the one-piece result exactly', () => {
@@ -83,7 +95,9 @@ describe('chunk planning', () => {
       const grid = randomTensor([...gridShape], 2, -1.2, 1.2);
       const { out, pieces } = gridSampleInPieces(input, grid, limit);
       const rows = gridShape.slice(1, -2).reduce((a: number, b: number) => a * b, 1);
-      const kinds = new Set(pieces.map((p) => (p.rows < rows ? 'rows' : p.channels < inShape[1] ? 'channels' : 'batch')));
+      const kinds = new Set(
+        pieces.map((p) => (p.rows < rows ? 'rows' : p.channels < inShape[1] ? 'channels' : 'batch')),
+      );
       expect([...kinds], JSON.stringify(inShape)).toEqual([kind]);
       expect(pieces.length).toBeGreaterThan(1);
       expect(out).toEqual(gridSampleCpu(input, grid).data);
@@ -109,7 +123,9 @@ describe('chunk planning', () => {
           const grid = randomTensor(gridShape, seed + 1, -1.3, 1.3);
           const plane = inSize.slice(3 - dims).reduce((a, b) => a * b, 1);
           if (plane > limitFloats || outSize[2] * dims > limitFloats) {
-            expect(() => gridSampleInPieces(input, grid, limitFloats * 4)).toThrow(/more than maxChunkBytes = \d+ bytes/);
+            expect(() => gridSampleInPieces(input, grid, limitFloats * 4)).toThrow(
+              /more than maxChunkBytes = \d+ bytes/,
+            );
             return;
           }
           expect(gridSampleInPieces(input, grid, limitFloats * 4).out).toEqual(gridSampleCpu(input, grid).data);
@@ -119,7 +135,7 @@ describe('chunk planning', () => {
     );
   });
 
-  it("channels last: splits along batch, then output rows, never channels, and rebuilds the result (property)", () => {
+  it('channels last: splits along batch, then output rows, never channels, and rebuilds the result (property)', () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -138,7 +154,9 @@ describe('chunk planning', () => {
           const grid = randomTensor(gridShape, seed + 1, -1.3, 1.3);
           const item = inSize.slice(3 - dims).reduce((a, b) => a * b, c);
           if (item > limitFloats || outSize[2] * Math.max(c, dims) > limitFloats) {
-            expect(() => gridSampleInPieces(input, grid, limitFloats * 4, 'nhwc')).toThrow(/more than maxChunkBytes = \d+ bytes/);
+            expect(() => gridSampleInPieces(input, grid, limitFloats * 4, 'nhwc')).toThrow(
+              /more than maxChunkBytes = \d+ bytes/,
+            );
             return;
           }
           const { out, pieces } = gridSampleInPieces(input, grid, limitFloats * 4, 'nhwc');
@@ -158,7 +176,9 @@ describe('chunk planning', () => {
       /^grid_sample: one input plane \(one channel of one batch item, 6000 x 6000\) is 144000000 bytes \(36000000 float32 values\), more than maxStorageBufferBindingSize = 134217728 bytes/,
     );
     const wide = sampleGeometry([1, 1, 2, 2], [1, 1, 2 ** 24, 2]);
-    expect(() => planGridSample(wide, { bytes: 2 ** 27 - 4, name: 'maxChunkBytes' })).toThrow(/one grid row \(W_out = 16777216 points x 2\)/);
+    expect(() => planGridSample(wide, { bytes: 2 ** 27 - 4, name: 'maxChunkBytes' })).toThrow(
+      /one grid row \(W_out = 16777216 points x 2\)/,
+    );
   });
 
   it('splits affine_grid along batch, then grid points, and rebuilds the one-piece grid exactly', () => {
@@ -178,7 +198,10 @@ describe('chunk planning', () => {
         const t = thetaRange(geo, piece);
         const o = affineOutputRange(geo, piece);
         expect(o.length * 4).toBeLessThanOrEqual(limitFloats * 4);
-        const whole = affineGridCpu(slice(theta, t.start, t.length, [piece.batches, dims, dims + 1]), [piece.batches, ...size.slice(1)]);
+        const whole = affineGridCpu(slice(theta, t.start, t.length, [piece.batches, dims, dims + 1]), [
+          piece.batches,
+          ...size.slice(1),
+        ]);
         expect(out.subarray(o.start, o.start + o.length).every(Number.isNaN)).toBe(true);
         out.set(whole.data.subarray(piece.point * dims, piece.point * dims + o.length), o.start);
       }

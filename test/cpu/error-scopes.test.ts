@@ -37,7 +37,9 @@ describe('withErrorScopes', () => {
   it('turns a validation error into a GPUExecutionError naming the operation', async () => {
     const { device } = scriptedDevice({ validation: 'Binding size too large' });
     const { errors } = withErrorScopes(device, 'affine_grid (batch 0+1, points 0+16)', () => 0);
-    await expect(errors).rejects.toThrow('affine_grid (batch 0+1, points 0+16): WebGPU reported a validation error: Binding size too large');
+    await expect(errors).rejects.toThrow(
+      'affine_grid (batch 0+1, points 0+16): WebGPU reported a validation error: Binding size too large',
+    );
   });
 
   it('pops both scopes and rethrows when the work itself throws', async () => {

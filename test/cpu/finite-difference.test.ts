@@ -97,7 +97,8 @@ function inputFiniteDifference({ input, grid, gradOutput, options }: Case): Floa
     const minus = { data: input.data.slice(), shape: input.shape };
     plus.data[i] = f(input.data[i] + 0.25);
     minus.data[i] = f(input.data[i] - 0.25);
-    result[i] = (loss(gradOutput, plus, grid, options) - loss(gradOutput, minus, grid, options)) / (plus.data[i] - minus.data[i]);
+    result[i] =
+      (loss(gradOutput, plus, grid, options) - loss(gradOutput, minus, grid, options)) / (plus.data[i] - minus.data[i]);
   }
   return result;
 }
@@ -105,7 +106,9 @@ function inputFiniteDifference({ input, grid, gradOutput, options }: Case): Floa
 const combos = ([2, 3] as const).flatMap((dims) =>
   (dims === 2 ? (['bilinear', 'nearest', 'bicubic'] as const) : (['bilinear', 'nearest'] as const)).flatMap((mode) =>
     (['zeros', 'border', 'reflection'] as const).flatMap((padding) =>
-      [false, true].map((align) => [`${dims}-D ${mode} ${padding} align=${align}`, dims, mode, padding, align] as const),
+      [false, true].map(
+        (align) => [`${dims}-D ${mode} ${padding} align=${align}`, dims, mode, padding, align] as const,
+      ),
     ),
   ),
 );
@@ -125,13 +128,20 @@ describe('CPU backward equals finite differences of the CPU forward', () => {
   });
 
   it('affine_grid backward equals finite differences through a whole spatial transformer', () => {
-    for (const [size, align] of [[[1, 2, 6, 7], false], [[2, 1, 5, 4], true], [[1, 2, 3, 4, 5], false]] as const) {
+    for (const [size, align] of [
+      [[1, 2, 6, 7], false],
+      [[2, 1, 5, 4], true],
+      [[1, 2, 3, 4, 5], false],
+    ] as const) {
       const dims = size.length - 2;
       const theta = randomTensor([size[0], dims, dims + 1], 11, -0.2, 0.2);
       for (let i = 0; i < theta.data.length; i++) if (i % (dims + 2) === 0) theta.data[i] += 1; // near identity
       const input = randomTensor([...size], 12);
       const options = { alignCorners: align, paddingMode: 'border' as const };
-      const gradOutput = randomTensor(gridSampleCpu(input, affineGridCpu(theta, size, options), options).shape as number[], 13);
+      const gradOutput = randomTensor(
+        gridSampleCpu(input, affineGridCpu(theta, size, options), options).shape as number[],
+        13,
+      );
       const lossOf = (t: Tensor) => loss(gradOutput, input, affineGridCpu(t, size, options), options);
       const { gradGrid } = gridSampleBackwardCpu(gradOutput, input, affineGridCpu(theta, size, options), options);
       const gradTheta = affineGridBackwardCpu(gradGrid, size, options);

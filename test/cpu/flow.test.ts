@@ -39,7 +39,11 @@ describe('gridFromFlow', () => {
   it('gives the identity grid of affine_grid for zero flow, in 2-D and 3-D', () => {
     for (const alignCorners of [false, true]) {
       const zero2d = { data: new Float32Array(2 * 4 * 6 * 2), shape: [2, 4, 6, 2] };
-      const identity2d = affineGridCpu({ data: new Float32Array([1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0]), shape: [2, 2, 3] }, [2, 1, 4, 6], { alignCorners });
+      const identity2d = affineGridCpu(
+        { data: new Float32Array([1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0]), shape: [2, 2, 3] },
+        [2, 1, 4, 6],
+        { alignCorners },
+      );
       expect(maxAbsDiff(gridFromFlow(zero2d, { alignCorners }).data, identity2d.data)).toBeLessThan(1e-6);
       const zero3d = { data: new Float32Array(3 * 4 * 5 * 3), shape: [1, 3, 4, 5, 3] };
       const theta3d = { data: new Float32Array([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0]), shape: [1, 3, 4] };

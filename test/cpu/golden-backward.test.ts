@@ -12,14 +12,21 @@ import {
 describe(`CPU backward against PyTorch ${backwardTorchVersion} autograd goldens`, () => {
   it('has gradient goldens for every mode x padding x alignCorners in 2-D and 3-D', () => {
     const combos = new Set(
-      backwardCases.map((c) => `${c.input.shape.length}|${c.options.mode}|${c.options.paddingMode}|${c.options.alignCorners}`),
+      backwardCases.map(
+        (c) => `${c.input.shape.length}|${c.options.mode}|${c.options.paddingMode}|${c.options.alignCorners}`,
+      ),
     );
     expect(combos.size).toBe(2 * 3 * 3 + 2 * 2 * 3);
   });
 
   it.each(backwardCases.map((c) => [c.name, c] as const))('grid_sample backward %s', (_, c) => {
     const { gradInput, gradGrid } = gridSampleBackwardCpu(c.gradOutput, c.input, c.grid, c.options);
-    expectTensorClose(gradInput, c.expectedGradInput, gradientTolerance(c.expectedGradInput.data), `${c.name} gradInput`);
+    expectTensorClose(
+      gradInput,
+      c.expectedGradInput,
+      gradientTolerance(c.expectedGradInput.data),
+      `${c.name} gradInput`,
+    );
     expectTensorClose(gradGrid, c.expectedGradGrid, gradientTolerance(c.expectedGradGrid.data), `${c.name} gradGrid`);
   });
 
@@ -34,7 +41,17 @@ describe(`CPU backward against PyTorch ${backwardTorchVersion} autograd goldens`
     const grid = affineGridCpu(c.theta, size, align);
     const { gradInput, gradGrid } = gridSampleBackwardCpu(c.gradOutput, c.input, grid, c.options);
     const gradTheta = affineGridBackwardCpu(gradGrid, size, align);
-    expectTensorClose(gradTheta, c.expectedGradTheta, gradientTolerance(c.expectedGradTheta.data), `${c.name} gradTheta`);
-    expectTensorClose(gradInput, c.expectedGradInput, gradientTolerance(c.expectedGradInput.data), `${c.name} gradInput`);
+    expectTensorClose(
+      gradTheta,
+      c.expectedGradTheta,
+      gradientTolerance(c.expectedGradTheta.data),
+      `${c.name} gradTheta`,
+    );
+    expectTensorClose(
+      gradInput,
+      c.expectedGradInput,
+      gradientTolerance(c.expectedGradInput.data),
+      `${c.name} gradInput`,
+    );
   });
 });

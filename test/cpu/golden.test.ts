@@ -5,7 +5,11 @@ import { affineCases, goldenTorchVersion, sampleCases } from '../helpers/golden.
 
 describe(`CPU reference against PyTorch ${goldenTorchVersion} goldens`, () => {
   it('has goldens for every mode x padding x alignCorners in 2-D and 3-D', () => {
-    const combos = new Set(sampleCases.map((c) => `${c.input.shape.length}|${c.options.mode}|${c.options.paddingMode}|${c.options.alignCorners}`));
+    const combos = new Set(
+      sampleCases.map(
+        (c) => `${c.input.shape.length}|${c.options.mode}|${c.options.paddingMode}|${c.options.alignCorners}`,
+      ),
+    );
     expect(combos.size).toBe(2 * 3 * 3 + 2 * 2 * 3);
   });
 

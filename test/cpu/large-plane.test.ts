@@ -11,7 +11,8 @@ const C = 3;
 // Channel c at pixel (y, x) holds c + x / 2 - y / 4: bilinear interpolation reproduces a linear
 // function, so any point whose four taps are inside samples c + px / 2 - py / 4 (hand-checkable).
 const input: Tensor = { data: new Float32Array(C * H * W), shape: [1, C, H, W] };
-for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) input.data[(c * H + y) * W + x] = c + x / 2 - y / 4;
+for (let c = 0; c < C; c++)
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) input.data[(c * H + y) * W + x] = c + x / 2 - y / 4;
 
 const points: [number, number][] = [
   [0.1234, -0.5678],
@@ -54,7 +55,9 @@ describe('CPU reference, plane by plane on large inputs', () => {
         for (let c = 0; c < C; c++) {
           const plane: Tensor = { data: input.data.slice(c * H * W, (c + 1) * H * W), shape: [1, 1, H, W] };
           const single = gridSampleCpu(plane, random, options).data; // one channel: the per-pixel path
-          expect(all.slice(c * 1200, (c + 1) * 1200), `${paddingMode} align=${alignCorners} channel ${c}`).toEqual(single);
+          expect(all.slice(c * 1200, (c + 1) * 1200), `${paddingMode} align=${alignCorners} channel ${c}`).toEqual(
+            single,
+          );
         }
       }
     }

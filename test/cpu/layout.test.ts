@@ -21,7 +21,9 @@ describe(`CPU reference with layout 'nhwc' against PyTorch ${goldenTorchVersion}
 
   it("'nchw' is the default", () => {
     const c = sampleCases[0];
-    expect(gridSampleCpu(c.input, c.grid, { ...c.options, layout: 'nchw' }).data).toEqual(gridSampleCpu(c.input, c.grid, c.options).data);
+    expect(gridSampleCpu(c.input, c.grid, { ...c.options, layout: 'nchw' }).data).toEqual(
+      gridSampleCpu(c.input, c.grid, c.options).data,
+    );
   });
 
   it('equals channels-first on a large input (where channels-first samples plane by plane), every padding', () => {
@@ -42,16 +44,51 @@ describe(`CPU reference with layout 'nhwc' against PyTorch ${goldenTorchVersion}
   });
 });
 
-describe("layout errors name the channels-last shapes", () => {
+describe('layout errors name the channels-last shapes', () => {
   const nhwc = { layout: 'nhwc' } as const;
   it.each([
-    ['wrong input rank', () => gridSampleCpu(t([2, 3, 3]), t([2, 1, 1, 2]), nhwc), RangeError, /input must be 4-D \[N, H, W, C\] or 5-D \[N, D, H, W, C\] \(layout 'nhwc'\), got 3-D/],
-    ['empty spatial dim', () => gridSampleCpu(t([1, 0, 3, 2]), t([1, 1, 1, 2]), nhwc), RangeError, /input spatial dimensions must be non-empty, got input \[1, 0, 3, 2\] \(\[N, H, W, C\]\)/],
-    ['spatial dim too large', () => gridSampleCpu({ data: new Float32Array(0), shape: [0, 2 ** 24 + 1, 1, 0] }, t([0, 1, 1, 2]), nhwc), RangeError, /input spatial dimension 1 is 16777217/],
-    ['bicubic 5-D', () => gridSampleCpu(t([1, 2, 2, 2, 1]), t([1, 1, 1, 1, 3]), { ...nhwc, mode: 'bicubic' }), RangeError, /'bicubic' supports only 4-D input \[N, H, W, C\]/],
-    ['unknown layout', () => gridSampleCpu(t([1, 1, 2, 2]), t([1, 1, 1, 2]), { layout: 'NHWC' as never }), TypeError, /layout must be 'nchw' \(channels first, \[N, C, H, W\]\) or 'nhwc' \(channels last, \[N, H, W, C\]\), got "NHWC"/],
-    ['non-string layout', () => gridSampleCpu(t([1, 1, 2, 2]), t([1, 1, 1, 2]), { layout: 1 as never }), TypeError, /layout must be 'nchw'/],
-    ['backward', () => gridSampleBackwardCpu(t([1, 1, 1, 2]), t([1, 2, 2, 2]), t([1, 1, 1, 2]), nhwc), RangeError, /grid_sample backward: layout 'nhwc' is not supported by the backward passes/],
+    [
+      'wrong input rank',
+      () => gridSampleCpu(t([2, 3, 3]), t([2, 1, 1, 2]), nhwc),
+      RangeError,
+      /input must be 4-D \[N, H, W, C\] or 5-D \[N, D, H, W, C\] \(layout 'nhwc'\), got 3-D/,
+    ],
+    [
+      'empty spatial dim',
+      () => gridSampleCpu(t([1, 0, 3, 2]), t([1, 1, 1, 2]), nhwc),
+      RangeError,
+      /input spatial dimensions must be non-empty, got input \[1, 0, 3, 2\] \(\[N, H, W, C\]\)/,
+    ],
+    [
+      'spatial dim too large',
+      () => gridSampleCpu({ data: new Float32Array(0), shape: [0, 2 ** 24 + 1, 1, 0] }, t([0, 1, 1, 2]), nhwc),
+      RangeError,
+      /input spatial dimension 1 is 16777217/,
+    ],
+    [
+      'bicubic 5-D',
+      () => gridSampleCpu(t([1, 2, 2, 2, 1]), t([1, 1, 1, 1, 3]), { ...nhwc, mode: 'bicubic' }),
+      RangeError,
+      /'bicubic' supports only 4-D input \[N, H, W, C\]/,
+    ],
+    [
+      'unknown layout',
+      () => gridSampleCpu(t([1, 1, 2, 2]), t([1, 1, 1, 2]), { layout: 'NHWC' as never }),
+      TypeError,
+      /layout must be 'nchw' \(channels first, \[N, C, H, W\]\) or 'nhwc' \(channels last, \[N, H, W, C\]\), got "NHWC"/,
+    ],
+    [
+      'non-string layout',
+      () => gridSampleCpu(t([1, 1, 2, 2]), t([1, 1, 1, 2]), { layout: 1 as never }),
+      TypeError,
+      /layout must be 'nchw'/,
+    ],
+    [
+      'backward',
+      () => gridSampleBackwardCpu(t([1, 1, 1, 2]), t([1, 2, 2, 2]), t([1, 1, 1, 2]), nhwc),
+      RangeError,
+      /grid_sample backward: layout 'nhwc' is not supported by the backward passes/,
+    ],
   ] as const)('%s', (_, call, type, message) => {
     expect(call).toThrow(type);
     expect(call).toThrow(message);

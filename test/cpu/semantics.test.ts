@@ -10,7 +10,9 @@ const points = (...xs: number[]): Tensor => ({
   data: new Float32Array(xs.flatMap((x) => [x, 0])),
   shape: [1, 1, xs.length, 2],
 });
-const sample = (input: Tensor, grid: Tensor, options: GridSampleOptions) => [...gridSampleCpu(input, grid, options).data];
+const sample = (input: Tensor, grid: Tensor, options: GridSampleOptions) => [
+  ...gridSampleCpu(input, grid, options).data,
+];
 
 function goldens(fragment: string) {
   const found = sampleCases.filter((c) => c.name.includes(fragment));
@@ -20,7 +22,12 @@ function goldens(fragment: string) {
 
 function expectGoldens(fragment: string) {
   for (const c of goldens(fragment)) {
-    expectTensorClose(gridSampleCpu(c.input, c.grid, c.options), c.expected, toleranceFor(c.options.mode, c.expected.data), c.name);
+    expectTensorClose(
+      gridSampleCpu(c.input, c.grid, c.options),
+      c.expected,
+      toleranceFor(c.options.mode, c.expected.data),
+      c.name,
+    );
   }
 }
 
@@ -98,7 +105,9 @@ describe('non-finite grid values', () => {
     for (const mode of modes) {
       for (const paddingMode of paddings) {
         const options = { mode, paddingMode };
-        expect(sample(input, points(Infinity, -Infinity), options)).toEqual(sample(input, points(1e30, -1e30), options));
+        expect(sample(input, points(Infinity, -Infinity), options)).toEqual(
+          sample(input, points(1e30, -1e30), options),
+        );
       }
     }
   });

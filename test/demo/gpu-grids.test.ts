@@ -5,7 +5,7 @@ import { applyBrushStep, type BrushStep, cpuGrid } from '../../demo/src/cpu-grid
 import { packBrushParams, packWarpGridParams } from '../../demo/src/gpu-params.js';
 import { DemoPipelines } from '../../demo/src/gpu-pipelines.js';
 import { defaultState } from '../../demo/src/state.js';
-import { warpFrame, type WarpFrame } from '../../demo/src/warp-math.js';
+import { type WarpFrame, warpFrame } from '../../demo/src/warp-math.js';
 import type { WarpName } from '../../demo/src/warp-specs.js';
 import { createTestDevice, readBuffer, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
 
@@ -135,7 +135,9 @@ describe.skipIf(!device)('demo grid kernels on WebGPU against their CPU twins', 
       gpu.queue.submit([encoder.finish()]);
     }
     expect(field.some((v) => Math.abs(v) > 0.1)).toBe(true);
-    expect(gridDifference(await readBuffer(gpu, displacement, field.length), field)).toBeLessThanOrEqual(GRID_TOLERANCE);
+    expect(gridDifference(await readBuffer(gpu, displacement, field.length), field)).toBeLessThanOrEqual(
+      GRID_TOLERANCE,
+    );
     // and the grid the brush warp samples with
     expect(gridDifference(await gpuGrid(frame), cpuGrid(frame, field).data)).toBeLessThanOrEqual(GRID_TOLERANCE);
   });

@@ -8,11 +8,20 @@ describe('demo deep links', () => {
       '?warp=lens&k1=0.3&k2=-0.05&mode=bicubic&padding=border&alignCorners=true&backend=cpu&size=256',
     );
     expect(problems).toEqual([]);
-    expect(state).toMatchObject({ warp: 'lens', mode: 'bicubic', padding: 'border', alignCorners: true, backend: 'cpu', size: 256 });
+    expect(state).toMatchObject({
+      warp: 'lens',
+      mode: 'bicubic',
+      padding: 'border',
+      alignCorners: true,
+      backend: 'cpu',
+      size: 256,
+    });
     expect(state.params.lens).toMatchObject({ k1: 0.3, k2: -0.05 });
     // another warp's parameter of the same name is not touched
     expect(parseState('?warp=affine&angle=45').state.params.affine.angle).toBe(45);
-    expect(parseState('?warp=affine&strength=3').state.params.swirl.strength).toBe(defaultState().params.swirl.strength);
+    expect(parseState('?warp=affine&strength=3').state.params.swirl.strength).toBe(
+      defaultState().params.swirl.strength,
+    );
   });
 
   it('reads perspective corners as 8 numbers', () => {
@@ -39,7 +48,9 @@ describe('demo deep links', () => {
   });
 
   it('round-trips: the query written for a state reads back as that state', () => {
-    const { state } = parseState('?warp=ripple&amplitude=0.07&phase=30&mode=nearest&padding=zeros&size=384&compare=true');
+    const { state } = parseState(
+      '?warp=ripple&amplitude=0.07&phase=30&mode=nearest&padding=zeros&size=384&compare=true',
+    );
     const again = parseState(stateQuery(state));
     expect(again.problems).toEqual([]);
     expect(again.state).toEqual(state);

@@ -1,14 +1,16 @@
 // The demo's warp arithmetic on the CPU, against hand-worked values and geometric facts that do not
 // come from the code under test (a rotation keeps lengths, a homography hits its four corners...).
 import { describe, expect, it } from 'vitest';
-import { affineGridCpu } from '../../src/index.js';
 import { applyBrushStep, baseCoordinate, cpuGrid } from '../../demo/src/cpu-grids.js';
 import { defaultState } from '../../demo/src/state.js';
 import { affineTheta, aspectOf, homography, isConvexQuad, outputSize, warpFrame } from '../../demo/src/warp-math.js';
 import type { WarpName } from '../../demo/src/warp-specs.js';
+import { affineGridCpu } from '../../src/index.js';
 
 const close = (actual: ArrayLike<number>, expected: number[], digits = 6) =>
-  expect(Array.from(actual).map((v) => Number(v.toFixed(digits)) + 0)).toEqual(expected.map((v) => Number(v.toFixed(digits)) + 0));
+  expect(Array.from(actual).map((v) => Number(v.toFixed(digits)) + 0)).toEqual(
+    expected.map((v) => Number(v.toFixed(digits)) + 0),
+  );
 
 const apply = (theta: ArrayLike<number>, [x, y]: [number, number]): [number, number] => [
   theta[0] * x + theta[1] * y + theta[2],
@@ -61,7 +63,11 @@ describe('affine theta', () => {
     const aspect: [number, number] = [1.5, 1];
     const theta = affineTheta({ ...identity, angle: 37 }, aspect);
     const physical = ([x, y]: [number, number]) => [x * aspect[0], y * aspect[1]];
-    for (const point of [[1, 0], [0, 1], [0.3, -0.7]] as [number, number][]) {
+    for (const point of [
+      [1, 0],
+      [0, 1],
+      [0.3, -0.7],
+    ] as [number, number][]) {
       const [a, b] = physical(point);
       const [c, d] = physical(apply(theta, point));
       expect(Math.hypot(c, d)).toBeCloseTo(Math.hypot(a, b), 6);
@@ -79,7 +85,11 @@ describe('affine theta', () => {
       const a = (-p.angle * Math.PI) / 180;
       return [Math.cos(a) * sx - Math.sin(a) * sy + p.tx, Math.sin(a) * sx + Math.cos(a) * sy + p.ty];
     };
-    for (const point of [[0.5, 0.25], [-0.9, 0.4]] as [number, number][]) close(apply(theta, forward(point)), point, 5);
+    for (const point of [
+      [0.5, 0.25],
+      [-0.9, 0.4],
+    ] as [number, number][])
+      close(apply(theta, forward(point)), point, 5);
   });
 });
 
@@ -92,7 +102,12 @@ describe('perspective homography', () => {
 
   it('takes each handle to its corner of the input, with w > 0 inside', () => {
     const m = homography(corners)!;
-    const expected = [[-1, -1], [1, -1], [1, 1], [-1, 1]];
+    const expected = [
+      [-1, -1],
+      [1, -1],
+      [1, 1],
+      [-1, 1],
+    ];
     for (let i = 0; i < 4; i++) {
       const { point, w } = project(m, corners[2 * i], corners[2 * i + 1]);
       close(point, expected[i], 5);
@@ -122,7 +137,8 @@ describe('perspective homography', () => {
 
 describe('CPU grids', () => {
   const identityGrid = (w: number, h: number, alignCorners: boolean) =>
-    affineGridCpu({ data: new Float32Array([1, 0, 0, 0, 1, 0]), shape: [1, 2, 3] }, [1, 3, h, w], { alignCorners }).data;
+    affineGridCpu({ data: new Float32Array([1, 0, 0, 0, 1, 0]), shape: [1, 2, 3] }, [1, 3, h, w], { alignCorners })
+      .data;
 
   it.each([
     ['lens', { k1: 0, k2: 0, zoom: 1, cx: 0.3 }],

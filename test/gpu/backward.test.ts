@@ -72,10 +72,18 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
 
   it('returns zero gradients for empty outputs, and writes them when encoded', async () => {
     // C = 0: gradGrid is all zeros; an output size of 0: gradInput is all zeros
-    const noChannels = await sampler.gridSampleBackward(randomTensor([1, 0, 2, 3], 1), randomTensor([1, 0, 4, 4], 1), randomTensor([1, 2, 3, 2], 2));
+    const noChannels = await sampler.gridSampleBackward(
+      randomTensor([1, 0, 2, 3], 1),
+      randomTensor([1, 0, 4, 4], 1),
+      randomTensor([1, 2, 3, 2], 2),
+    );
     expect(noChannels.gradGrid).toEqual({ data: new Float32Array(12), shape: [1, 2, 3, 2] });
     expect(noChannels.gradInput.data.length).toBe(0);
-    const noPoints = await sampler.gridSampleBackward(randomTensor([1, 2, 0, 3], 1), randomTensor([1, 2, 4, 4], 1), randomTensor([1, 0, 3, 2], 1));
+    const noPoints = await sampler.gridSampleBackward(
+      randomTensor([1, 2, 0, 3], 1),
+      randomTensor([1, 2, 4, 4], 1),
+      randomTensor([1, 0, 3, 2], 1),
+    );
     expect(noPoints.gradInput).toEqual({ data: new Float32Array(32), shape: [1, 2, 4, 4] });
 
     // encoded, the empty tensors bind placeholders and the kernel still writes gradGrid's zeros
@@ -102,7 +110,11 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
     const bigGradOutput = randomTensor([1, 1, 1030, 4100], 7);
     expect(Math.ceil((1030 * 4100) / 64)).toBeGreaterThan(gpu.limits.maxComputeWorkgroupsPerDimension);
     const gradGrid = gpu.createBuffer({ size: big.grid.data.byteLength, usage: usage() });
-    const buffers = [storageBuffer(gpu, bigGradOutput.data), storageBuffer(gpu, big.input.data), storageBuffer(gpu, big.grid.data)];
+    const buffers = [
+      storageBuffer(gpu, bigGradOutput.data),
+      storageBuffer(gpu, big.input.data),
+      storageBuffer(gpu, big.grid.data),
+    ];
     const encoder = gpu.createCommandEncoder();
     sampler.encodeGridSampleBackward(encoder, {
       gradOutput: buffers[0],
@@ -126,7 +138,11 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
       [randomTensor([2, 9, 10, 11, 3], 12), [2, 1, 9, 10, 11]],
     ] as const) {
       const expectedTheta = affineGridBackwardCpu(gradGrid, size);
-      expectTensorClose(await sampler.affineGridBackward(gradGrid, size), expectedTheta, gradientTolerance(expectedTheta.data));
+      expectTensorClose(
+        await sampler.affineGridBackward(gradGrid, size),
+        expectedTheta,
+        gradientTolerance(expectedTheta.data),
+      );
     }
   });
 
@@ -154,11 +170,26 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
     const encoder = gpu.createCommandEncoder();
     const cases: [() => void, RegExp][] = [
       [() => sampler.encodeGridSampleBackward(encoder, args), /give gradInput, gradGrid or both/],
-      [() => sampler.encodeGridSampleBackward(encoder, { ...args, gradInput: noCopyDst }), /gradInput buffer needs GPUBufferUsage.COPY_DST/],
-      [() => sampler.encodeGridSampleBackward(encoder, { ...args, gradGrid: b(4) }), /gradGrid buffer has 16 bytes but its shape needs 8 float32 values/],
-      [() => sampler.encodeGridSampleBackward(encoder, { ...args, gradOutput: b(7), gradGrid: b(8) }), /gradOutput buffer has 28 bytes/],
-      [() => sampler.encodeAffineGridBackward(encoder, { gradGrid: b(8), size: [1, 1, 2, 2], gradTheta: b(5) }), /gradTheta buffer has 20 bytes but its shape needs 6/],
-      [() => sampler.encodeAffineGridBackward(encoder, { gradGrid: b(7), size: [1, 1, 2, 2], gradTheta: b(6) }), /gradGrid buffer has 28 bytes/],
+      [
+        () => sampler.encodeGridSampleBackward(encoder, { ...args, gradInput: noCopyDst }),
+        /gradInput buffer needs GPUBufferUsage.COPY_DST/,
+      ],
+      [
+        () => sampler.encodeGridSampleBackward(encoder, { ...args, gradGrid: b(4) }),
+        /gradGrid buffer has 16 bytes but its shape needs 8 float32 values/,
+      ],
+      [
+        () => sampler.encodeGridSampleBackward(encoder, { ...args, gradOutput: b(7), gradGrid: b(8) }),
+        /gradOutput buffer has 28 bytes/,
+      ],
+      [
+        () => sampler.encodeAffineGridBackward(encoder, { gradGrid: b(8), size: [1, 1, 2, 2], gradTheta: b(5) }),
+        /gradTheta buffer has 20 bytes but its shape needs 6/,
+      ],
+      [
+        () => sampler.encodeAffineGridBackward(encoder, { gradGrid: b(7), size: [1, 1, 2, 2], gradTheta: b(6) }),
+        /gradGrid buffer has 28 bytes/,
+      ],
     ];
     for (const [call, message] of cases) expect(call).toThrow(message);
     encoder.finish();
@@ -166,8 +197,12 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
 
   it('checks Tensor arguments and shapes before any GPU work', async () => {
     const wrongShape: Tensor = { data: new Float32Array(12), shape: [2, 3, 2, 1] };
-    await expect(sampler.gridSampleBackward(wrongShape, input, grid)).rejects.toThrow(/gradOutput must have the shape of grid_sample\(input, grid\), \[2, 3, 4, 7\]/);
-    await expect(sampler.affineGridBackward(wrongShape, [2, 1, 3, 3])).rejects.toThrow(/gradGrid must have the shape of affine_grid\(theta, size\), \[2, 3, 3, 2\]/);
+    await expect(sampler.gridSampleBackward(wrongShape, input, grid)).rejects.toThrow(
+      /gradOutput must have the shape of grid_sample\(input, grid\), \[2, 3, 4, 7\]/,
+    );
+    await expect(sampler.affineGridBackward(wrongShape, [2, 1, 3, 3])).rejects.toThrow(
+      /gradGrid must have the shape of affine_grid\(theta, size\), \[2, 3, 3, 2\]/,
+    );
   });
 
   it('runs the README backward example and matches PyTorch', async () => {
@@ -183,6 +218,8 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
     const own = await GridSampler.create({ device: gpu });
     own.destroy();
     await expect(own.gridSampleBackward(gradOutput, input, grid)).rejects.toThrow(/sampler was destroyed/);
-    await expect(own.affineGridBackward(randomTensor([1, 2, 2, 2], 1), [1, 1, 2, 2])).rejects.toThrow(/sampler was destroyed/);
+    await expect(own.affineGridBackward(randomTensor([1, 2, 2, 2], 1), [1, 1, 2, 2])).rejects.toThrow(
+      /sampler was destroyed/,
+    );
   });
 });

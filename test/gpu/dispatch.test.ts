@@ -1,8 +1,8 @@
 // Dispatch shapes at the kernel's real workgroup size: more than maxComputeWorkgroupsPerDimension
 // workgroups fold into y, and more batches than that limit still sample every batch.
 import { afterAll, describe, expect, it } from 'vitest';
-import { GridSampler, gridSampleCpu } from '../../src/index.js';
 import { WORKGROUP_SIZE } from '../../src/gpu/variants.js';
+import { GridSampler, gridSampleCpu } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';

@@ -16,11 +16,24 @@ import {
   warpImage,
 } from '../../src/index.js';
 import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
-import { affineCaseArb, count, expectDocumented, expectSame, gridValue, hostileValue, outcome, sampleCaseArb } from '../helpers/hostile.js';
+import {
+  affineCaseArb,
+  count,
+  expectDocumented,
+  expectSame,
+  gridValue,
+  hostileValue,
+  outcome,
+  sampleCaseArb,
+} from '../helpers/hostile.js';
 
 const device = await createTestDevice();
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
-const runs = { seed, numRuns: Number(process.env.FUZZ_RUNS ?? 150), interruptAfterTimeLimit: Number(process.env.FUZZ_MS ?? 8_000) };
+const runs = {
+  seed,
+  numRuns: Number(process.env.FUZZ_RUNS ?? 150),
+  interruptAfterTimeLimit: Number(process.env.FUZZ_MS ?? 8_000),
+};
 
 /** A gradient in the shape `like` has, when that is a valid shape; else something hostile. */
 const gradientLike = (like: unknown) =>
@@ -31,12 +44,18 @@ const gradientLike = (like: unknown) =>
 
 function shapedNoise(like: unknown, seedValue: number): unknown {
   const shape = (like as { shape?: unknown })?.shape;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || count(shape) > 10_000) return like;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0) || count(shape) > 10_000)
+    return like;
   const data = Float32Array.from({ length: count(shape) }, (_, i) => Math.sin(seedValue + i * 1.3) * 2);
   return { data, shape };
 }
 
-const compareGradients = (actual: Awaited<ReturnType<typeof outcome>>, reference: typeof actual, key: 'gradInput' | 'gradGrid', context: string) =>
+const compareGradients = (
+  actual: Awaited<ReturnType<typeof outcome>>,
+  reference: typeof actual,
+  key: 'gradInput' | 'gradGrid',
+  context: string,
+) =>
   expectSame(
     actual.ok ? { ok: true, value: (actual.value as Record<string, Tensor>)[key] } : actual,
     reference.ok ? { ok: true, value: (reference.value as Record<string, Tensor>)[key] } : reference,
@@ -44,109 +63,166 @@ const compareGradients = (actual: Awaited<ReturnType<typeof outcome>>, reference
     false,
   );
 
-describe.skipIf(!device)(`hostile input to the backward and image functions (seed ${seed}; replay with FC_SEED=${seed})`, async () => {
-  const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
-
-  it('gridSampleBackwardCpu and GridSampler.gridSampleBackward agree or throw documented errors', async () => {
-    const caseArb = sampleCaseArb.chain((c) => {
-      const output = outcome(() => gridSampleCpu(c.input as Tensor, c.grid as Tensor, c.options as never));
-      return fc.record({ c: fc.constant(c), gradOutput: fc.constant(output), noise: fc.integer() });
+describe.skipIf(!device)(
+  `hostile input to the backward and image functions (seed ${seed}; replay with FC_SEED=${seed})`,
+  async () => {
+    const gpu = device as GPUDevice;
+    const sampler = await GridSampler.create({ device: gpu });
+    afterAll(() => {
+      sampler.destroy();
+      gpu.destroy();
     });
-    await fc.assert(
-      fc.asyncProperty(caseArb, async ({ c, gradOutput, noise }) => {
-        const forward = await gradOutput;
-        const grad = forward.ok ? shapedNoise(forward.value, noise) : { data: new Float32Array(1), shape: [1] };
-        const args = [grad, c.input, c.grid, c.options] as [Tensor, Tensor, Tensor, never];
-        const reference = await outcome(() => gridSampleBackwardCpu(...args));
-        const actual = await outcome(() => sampler.gridSampleBackward(...args));
-        compareGradients(actual, reference, 'gradInput', 'gridSampleBackward gradInput');
-        compareGradients(actual, reference, 'gradGrid', 'gridSampleBackward gradGrid');
-      }),
-      runs,
-    );
-  });
+    useErrorScopes(() => gpu);
 
-  it('affineGridBackwardCpu and GridSampler.affineGridBackward agree or throw documented errors', async () => {
-    // gradGrid in the grid shape of `size` ([N, ...spatial, dims]) where size is an array
-    const gridShapeOf = (size: unknown) =>
-      Array.isArray(size) ? { shape: [size[0], ...size.slice(2), size.length - 2] } : undefined;
-    const caseArb = affineCaseArb.chain((c) => gradientLike(gridShapeOf(c.size)).map((gradGrid) => ({ ...c, gradGrid })));
-    await fc.assert(
-      fc.asyncProperty(caseArb, async ({ gradGrid, size, options }) => {
-        const args = [gradGrid, size, options] as [Tensor, number[], never];
-        const reference = await outcome(() => affineGridBackwardCpu(...args));
-        expectSame(await outcome(() => sampler.affineGridBackward(...args)), reference, 'affineGridBackward', false);
-      }),
-      runs,
-    );
-  });
-
-  it('gridFromFlow returns a grid of the flow shape or throws a documented error', async () => {
-    const flowArb = fc.oneof(
-      fc
-        .record({ dims: fc.constantFrom(2, 3), spatial: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 3, maxLength: 3 }) })
-        .chain(({ dims, spatial }) => {
-          const shape = [1, ...spatial.slice(3 - dims), dims];
-          return fc.array(gridValue, { minLength: count(shape), maxLength: count(shape) }).map((v) => ({ data: Float32Array.from(v), shape }));
+    it('gridSampleBackwardCpu and GridSampler.gridSampleBackward agree or throw documented errors', async () => {
+      const caseArb = sampleCaseArb.chain((c) => {
+        const output = outcome(() => gridSampleCpu(c.input as Tensor, c.grid as Tensor, c.options as never));
+        return fc.record({ c: fc.constant(c), gradOutput: fc.constant(output), noise: fc.integer() });
+      });
+      await fc.assert(
+        fc.asyncProperty(caseArb, async ({ c, gradOutput, noise }) => {
+          const forward = await gradOutput;
+          const grad = forward.ok ? shapedNoise(forward.value, noise) : { data: new Float32Array(1), shape: [1] };
+          const args = [grad, c.input, c.grid, c.options] as [Tensor, Tensor, Tensor, never];
+          const reference = await outcome(() => gridSampleBackwardCpu(...args));
+          const actual = await outcome(() => sampler.gridSampleBackward(...args));
+          compareGradients(actual, reference, 'gradInput', 'gridSampleBackward gradInput');
+          compareGradients(actual, reference, 'gradGrid', 'gridSampleBackward gradGrid');
         }),
-      hostileValue,
-      fc.constant({ data: new Float32Array(6), shape: [1, 1, 2, 3] }),
-    );
-    await fc.assert(
-      fc.asyncProperty(flowArb, fc.constantFrom<unknown>(undefined, {}, { alignCorners: true }, { alignCorners: 'no' }), async (flow, options) => {
-        const result = await outcome(() => gridFromFlow(flow as Tensor, options as never));
-        if (!result.ok) return expectDocumented(result.error, 'gridFromFlow');
-        expect(result.value.shape).toEqual((flow as Tensor).shape);
-      }),
-      runs,
-    );
-  });
+        runs,
+      );
+    });
 
-  it('warpImage on the GPU equals the CPU reference within 1/255, or throws a documented error', async () => {
-    const pixelsArb = fc.oneof(
-      { weight: 6, arbitrary: fc.record({ width: fc.integer({ min: 1, max: 6 }), height: fc.integer({ min: 1, max: 6 }), s: fc.integer() }).map(({ width, height, s }) => ({ width, height, data: Uint8ClampedArray.from({ length: width * height * 4 }, (_, i) => (i * 89 + s) & 255) })) },
-      { weight: 1, arbitrary: fc.constantFrom<unknown>(null, {}, { width: 2, height: 2, data: new Uint8Array(3) }, { width: 1.5, height: 2, data: new Uint8Array(12) }, { width: 2, height: 2, data: new Float32Array(16) }) },
-    );
-    const gridArb = fc.oneof(
-      { weight: 6, arbitrary: fc.record({ h: fc.integer({ min: 1, max: 4 }), w: fc.integer({ min: 1, max: 4 }) }).chain(({ h, w }) => fc.array(gridValue, { minLength: h * w * 2, maxLength: h * w * 2 }).map((v) => ({ data: Float32Array.from(v), shape: [1, h, w, 2] }))) },
-      { weight: 1, arbitrary: fc.constantFrom<unknown>(null, { data: new Float32Array(8), shape: [2, 1, 2, 2] }, { data: new Float32Array(0), shape: [1, 0, 3, 2] }) },
-    );
-    const optionsArb = fc.constantFrom<unknown>(undefined, { mode: 'nearest' }, { mode: 'bicubic', paddingMode: 'reflection' }, { mode: 'trilinear' }, { paddingMode: 'border', alignCorners: true });
-    await fc.assert(
-      fc.asyncProperty(pixelsArb, gridArb, optionsArb, async (pixels, grid, options) => {
-        const cpu = await outcome(() => imageFromTensor(gridSampleCpu(tensorFromImage(pixels as never), grid as Tensor, options as never)));
-        const gpu = await outcome(async () => {
-          const texture = warpImage(gpu_(), pixels as never, grid as Tensor, options as never);
-          const image = await readImage(gpu_(), texture);
-          texture.destroy();
-          return image;
-        });
-        if (!cpu.ok) {
-          expectDocumented(cpu.error, 'warpImage reference');
-          expect(gpu.ok, 'warpImage accepted what the CPU path rejected').toBe(false);
-          if (!gpu.ok) expectDocumented(gpu.error, 'warpImage');
-          return;
-        }
-        if (cpu.value.data.length === 0) {
-          // a texture cannot be empty: an empty output is a documented RangeError on the GPU path
-          expect(gpu.ok).toBe(false);
-          if (!gpu.ok) expectDocumented(gpu.error, 'warpImage with an empty grid');
-          return;
-        }
-        if (!gpu.ok) throw new Error(`warpImage threw ${String(gpu.error)} where the CPU returned`);
-        let worst = 0;
-        for (let i = 0; i < cpu.value.data.length; i++) worst = Math.max(worst, Math.abs(gpu.value.data[i] - cpu.value.data[i]));
-        expect(worst).toBeLessThanOrEqual(1);
-      }),
-      runs,
-    );
-  });
+    it('affineGridBackwardCpu and GridSampler.affineGridBackward agree or throw documented errors', async () => {
+      // gradGrid in the grid shape of `size` ([N, ...spatial, dims]) where size is an array
+      const gridShapeOf = (size: unknown) =>
+        Array.isArray(size) ? { shape: [size[0], ...size.slice(2), size.length - 2] } : undefined;
+      const caseArb = affineCaseArb.chain((c) =>
+        gradientLike(gridShapeOf(c.size)).map((gradGrid) => ({ ...c, gradGrid })),
+      );
+      await fc.assert(
+        fc.asyncProperty(caseArb, async ({ gradGrid, size, options }) => {
+          const args = [gradGrid, size, options] as [Tensor, number[], never];
+          const reference = await outcome(() => affineGridBackwardCpu(...args));
+          expectSame(await outcome(() => sampler.affineGridBackward(...args)), reference, 'affineGridBackward', false);
+        }),
+        runs,
+      );
+    });
 
-  const gpu_ = () => gpu;
-});
+    it('gridFromFlow returns a grid of the flow shape or throws a documented error', async () => {
+      const flowArb = fc.oneof(
+        fc
+          .record({
+            dims: fc.constantFrom(2, 3),
+            spatial: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 3, maxLength: 3 }),
+          })
+          .chain(({ dims, spatial }) => {
+            const shape = [1, ...spatial.slice(3 - dims), dims];
+            return fc
+              .array(gridValue, { minLength: count(shape), maxLength: count(shape) })
+              .map((v) => ({ data: Float32Array.from(v), shape }));
+          }),
+        hostileValue,
+        fc.constant({ data: new Float32Array(6), shape: [1, 1, 2, 3] }),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          flowArb,
+          fc.constantFrom<unknown>(undefined, {}, { alignCorners: true }, { alignCorners: 'no' }),
+          async (flow, options) => {
+            const result = await outcome(() => gridFromFlow(flow as Tensor, options as never));
+            if (!result.ok) return expectDocumented(result.error, 'gridFromFlow');
+            expect(result.value.shape).toEqual((flow as Tensor).shape);
+          },
+        ),
+        runs,
+      );
+    });
+
+    it('warpImage on the GPU equals the CPU reference within 1/255, or throws a documented error', async () => {
+      const pixelsArb = fc.oneof(
+        {
+          weight: 6,
+          arbitrary: fc
+            .record({ width: fc.integer({ min: 1, max: 6 }), height: fc.integer({ min: 1, max: 6 }), s: fc.integer() })
+            .map(({ width, height, s }) => ({
+              width,
+              height,
+              data: Uint8ClampedArray.from({ length: width * height * 4 }, (_, i) => (i * 89 + s) & 255),
+            })),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom<unknown>(
+            null,
+            {},
+            { width: 2, height: 2, data: new Uint8Array(3) },
+            { width: 1.5, height: 2, data: new Uint8Array(12) },
+            { width: 2, height: 2, data: new Float32Array(16) },
+          ),
+        },
+      );
+      const gridArb = fc.oneof(
+        {
+          weight: 6,
+          arbitrary: fc
+            .record({ h: fc.integer({ min: 1, max: 4 }), w: fc.integer({ min: 1, max: 4 }) })
+            .chain(({ h, w }) =>
+              fc
+                .array(gridValue, { minLength: h * w * 2, maxLength: h * w * 2 })
+                .map((v) => ({ data: Float32Array.from(v), shape: [1, h, w, 2] })),
+            ),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom<unknown>(
+            null,
+            { data: new Float32Array(8), shape: [2, 1, 2, 2] },
+            { data: new Float32Array(0), shape: [1, 0, 3, 2] },
+          ),
+        },
+      );
+      const optionsArb = fc.constantFrom<unknown>(
+        undefined,
+        { mode: 'nearest' },
+        { mode: 'bicubic', paddingMode: 'reflection' },
+        { mode: 'trilinear' },
+        { paddingMode: 'border', alignCorners: true },
+      );
+      await fc.assert(
+        fc.asyncProperty(pixelsArb, gridArb, optionsArb, async (pixels, grid, options) => {
+          const cpu = await outcome(() =>
+            imageFromTensor(gridSampleCpu(tensorFromImage(pixels as never), grid as Tensor, options as never)),
+          );
+          const gpu = await outcome(async () => {
+            const texture = warpImage(gpu_(), pixels as never, grid as Tensor, options as never);
+            const image = await readImage(gpu_(), texture);
+            texture.destroy();
+            return image;
+          });
+          if (!cpu.ok) {
+            expectDocumented(cpu.error, 'warpImage reference');
+            expect(gpu.ok, 'warpImage accepted what the CPU path rejected').toBe(false);
+            if (!gpu.ok) expectDocumented(gpu.error, 'warpImage');
+            return;
+          }
+          if (cpu.value.data.length === 0) {
+            // a texture cannot be empty: an empty output is a documented RangeError on the GPU path
+            expect(gpu.ok).toBe(false);
+            if (!gpu.ok) expectDocumented(gpu.error, 'warpImage with an empty grid');
+            return;
+          }
+          if (!gpu.ok) throw new Error(`warpImage threw ${String(gpu.error)} where the CPU returned`);
+          let worst = 0;
+          for (let i = 0; i < cpu.value.data.length; i++)
+            worst = Math.max(worst, Math.abs(gpu.value.data[i] - cpu.value.data[i]));
+          expect(worst).toBeLessThanOrEqual(1);
+        }),
+        runs,
+      );
+    });
+
+    const gpu_ = () => gpu;
+  },
+);

@@ -42,7 +42,12 @@ describe.skipIf(!device)(`GridSampler on WebGPU against PyTorch ${goldenTorchVer
     );
     gpu.queue.submit([encoder.finish()]);
     const data = await readBuffer(gpu, output, c.expected.data.length);
-    expectTensorClose({ data, shape: c.expected.shape }, c.expected, toleranceFor(c.options.mode, c.expected.data), c.name);
+    expectTensorClose(
+      { data, shape: c.expected.shape },
+      c.expected,
+      toleranceFor(c.options.mode, c.expected.data),
+      c.name,
+    );
     for (const b of [input, grid, output]) b.destroy();
   });
 });

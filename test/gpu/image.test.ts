@@ -46,7 +46,8 @@ describe.skipIf(!device)('warpImage on WebGPU', () => {
           const expected = imageFromTensor(gridSampleCpu(tensorFromImage(image), grid, options));
           expect([out.width, out.height]).toEqual([31, 23]);
           let worst = 0;
-          for (let i = 0; i < expected.data.length; i++) worst = Math.max(worst, Math.abs(out.data[i] - expected.data[i]));
+          for (let i = 0; i < expected.data.length; i++)
+            worst = Math.max(worst, Math.abs(out.data[i] - expected.data[i]));
           expect(worst).toBeLessThanOrEqual(mode === 'nearest' ? 0 : 1);
         });
       }
@@ -55,7 +56,11 @@ describe.skipIf(!device)('warpImage on WebGPU', () => {
 
   it('samples an existing texture into a caller texture', async () => {
     const source = textureFromImage(gpu, image);
-    const target = gpu.createTexture({ size: [31, 23], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC });
+    const target = gpu.createTexture({
+      size: [31, 23],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC,
+    });
     expect(warpImage(gpu, source, grid, { target, mode: 'nearest' })).toBe(target);
     const expected = imageFromTensor(gridSampleCpu(tensorFromImage(image), grid, { mode: 'nearest' }));
     expect((await readImage(gpu, target)).data).toEqual(expected.data);

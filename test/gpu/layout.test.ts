@@ -1,7 +1,7 @@
 // layout: 'nhwc' on the GPU: the PyTorch goldens transposed to channels last, through the Tensor API and
 // encodeGridSample, with C a multiple of 4 (the vec4 kernels) and not, and in pieces.
 import { afterAll, describe, expect, it } from 'vitest';
-import { GridSampler, gridSample, gridSampleCpu, type GridSampleOptions, type Tensor } from '../../src/index.js';
+import { type GridSampleOptions, GridSampler, gridSample, gridSampleCpu, type Tensor } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { goldenTorchVersion, type SampleCase, sampleCases } from '../helpers/golden.js';
 import { createTestDevice, readBuffer, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
@@ -17,70 +17,98 @@ function tileChannels(t: Tensor, times: number): Tensor {
   const plane = spatial.reduce((a, b) => a * b, 1);
   const data = new Float32Array(t.data.length * times);
   for (let b = 0; b < n; b++)
-    for (let k = 0; k < times; k++) data.set(t.data.subarray(b * c * plane, (b + 1) * c * plane), (b * times + k) * c * plane);
+    for (let k = 0; k < times; k++)
+      data.set(t.data.subarray(b * c * plane, (b + 1) * c * plane), (b * times + k) * c * plane);
   return { data, shape: [n, c * times, ...spatial] };
 }
 
-describe.skipIf(!device)(`GridSampler with layout 'nhwc' against PyTorch ${goldenTorchVersion} goldens, transposed`, async () => {
-  const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
-  const nhwc = (c: SampleCase): GridSampleOptions => ({ ...c.options, layout: 'nhwc' });
+describe.skipIf(!device)(
+  `GridSampler with layout 'nhwc' against PyTorch ${goldenTorchVersion} goldens, transposed`,
+  async () => {
+    const gpu = device as GPUDevice;
+    const sampler = await GridSampler.create({ device: gpu });
+    afterAll(() => {
+      sampler.destroy();
+      gpu.destroy();
+    });
+    useErrorScopes(() => gpu);
+    const nhwc = (c: SampleCase): GridSampleOptions => ({ ...c.options, layout: 'nhwc' });
 
-  it.each(sampleCases.map((c) => [c.name, c] as const))('gridSample %s', async (_, c) => {
-    const out = await sampler.gridSample(toChannelsLast(c.input), c.grid, nhwc(c));
-    expectTensorClose(out, toChannelsLast(c.expected), toleranceFor(c.options.mode, c.expected.data), c.name);
-  });
+    it.each(sampleCases.map((c) => [c.name, c] as const))('gridSample %s', async (_, c) => {
+      const out = await sampler.gridSample(toChannelsLast(c.input), c.grid, nhwc(c));
+      expectTensorClose(out, toChannelsLast(c.expected), toleranceFor(c.options.mode, c.expected.data), c.name);
+    });
 
-  // C a multiple of 4: the golden channels repeated 4 times, so every tap loads whole vec4s
-  const nonEmpty = sampleCases.filter((c) => c.expected.data.length > 0 && c.name.endsWith(' random'));
-  it.each(nonEmpty.map((c) => [c.name, c] as const))('gridSample, channels x 4 (vec4 loads) %s', async (_, c) => {
-    const out = await sampler.gridSample(toChannelsLast(tileChannels(c.input, 4)), c.grid, nhwc(c));
-    expectTensorClose(out, toChannelsLast(tileChannels(c.expected, 4)), toleranceFor(c.options.mode, c.expected.data), c.name);
-  });
-
-  it.each(nonEmpty.map((c) => [c.name, c] as const))('encodeGridSample %s', async (_, c) => {
-    for (const times of [1, 4]) {
-      const input = toChannelsLast(tileChannels(c.input, times));
-      const expected = toChannelsLast(tileChannels(c.expected, times));
-      const buffers = [storageBuffer(gpu, input.data), storageBuffer(gpu, c.grid.data)];
-      const output = gpu.createBuffer({ size: expected.data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-      const encoder = gpu.createCommandEncoder();
-      sampler.encodeGridSample(
-        encoder,
-        { input: buffers[0], inputShape: input.shape, grid: buffers[1], gridShape: c.grid.shape, output },
-        nhwc(c),
+    // C a multiple of 4: the golden channels repeated 4 times, so every tap loads whole vec4s
+    const nonEmpty = sampleCases.filter((c) => c.expected.data.length > 0 && c.name.endsWith(' random'));
+    it.each(nonEmpty.map((c) => [c.name, c] as const))('gridSample, channels x 4 (vec4 loads) %s', async (_, c) => {
+      const out = await sampler.gridSample(toChannelsLast(tileChannels(c.input, 4)), c.grid, nhwc(c));
+      expectTensorClose(
+        out,
+        toChannelsLast(tileChannels(c.expected, 4)),
+        toleranceFor(c.options.mode, c.expected.data),
+        c.name,
       );
-      gpu.queue.submit([encoder.finish()]);
-      const data = await readBuffer(gpu, output, expected.data.length);
-      expectTensorClose({ data, shape: expected.shape }, expected, toleranceFor(c.options.mode, c.expected.data), `${c.name} x${times}`);
-      for (const b of [...buffers, output]) b.destroy();
-    }
-  });
+    });
 
-  it("the backward passes refuse layout 'nhwc' before reading any shape", async () => {
-    const t = (shape: number[]) => ({ data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape });
-    const message = /layout 'nhwc' is not supported by the backward passes/;
-    await expect(sampler.gridSampleBackward(t([1, 2, 2, 3]), t([1, 4, 4, 3]), t([1, 2, 2, 2]), { layout: 'nhwc' })).rejects.toThrow(message);
-    const buffer = storageBuffer(gpu, new Float32Array(64));
-    const args = { gradOutput: buffer, input: buffer, inputShape: [1, 4, 4, 3], grid: buffer, gridShape: [1, 2, 2, 2], gradGrid: buffer };
-    expect(() => sampler.encodeGridSampleBackward(gpu.createCommandEncoder(), args, { layout: 'nhwc' })).toThrow(RangeError);
-    expect(() => sampler.encodeGridSampleBackward(gpu.createCommandEncoder(), args, { layout: 'nhwc' })).toThrow(
-      /^encodeGridSampleBackward: layout 'nhwc' is not supported/,
-    );
-    buffer.destroy();
-  });
+    it.each(nonEmpty.map((c) => [c.name, c] as const))('encodeGridSample %s', async (_, c) => {
+      for (const times of [1, 4]) {
+        const input = toChannelsLast(tileChannels(c.input, times));
+        const expected = toChannelsLast(tileChannels(c.expected, times));
+        const buffers = [storageBuffer(gpu, input.data), storageBuffer(gpu, c.grid.data)];
+        const output = gpu.createBuffer({
+          size: expected.data.byteLength,
+          usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+        });
+        const encoder = gpu.createCommandEncoder();
+        sampler.encodeGridSample(
+          encoder,
+          { input: buffers[0], inputShape: input.shape, grid: buffers[1], gridShape: c.grid.shape, output },
+          nhwc(c),
+        );
+        gpu.queue.submit([encoder.finish()]);
+        const data = await readBuffer(gpu, output, expected.data.length);
+        expectTensorClose(
+          { data, shape: expected.shape },
+          expected,
+          toleranceFor(c.options.mode, c.expected.data),
+          `${c.name} x${times}`,
+        );
+        for (const b of [...buffers, output]) b.destroy();
+      }
+    });
 
-  it('gridSample() passes the layout through to the GPU', async () => {
-    const c = nonEmpty[0];
-    const out = await gridSample(toChannelsLast(c.input), c.grid, { ...nhwc(c), backend: 'webgpu', device: gpu });
-    expectTensorClose(out, toChannelsLast(c.expected), toleranceFor(c.options.mode, c.expected.data), c.name);
-  });
-});
+    it("the backward passes refuse layout 'nhwc' before reading any shape", async () => {
+      const t = (shape: number[]) => ({ data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape });
+      const message = /layout 'nhwc' is not supported by the backward passes/;
+      await expect(
+        sampler.gridSampleBackward(t([1, 2, 2, 3]), t([1, 4, 4, 3]), t([1, 2, 2, 2]), { layout: 'nhwc' }),
+      ).rejects.toThrow(message);
+      const buffer = storageBuffer(gpu, new Float32Array(64));
+      const args = {
+        gradOutput: buffer,
+        input: buffer,
+        inputShape: [1, 4, 4, 3],
+        grid: buffer,
+        gridShape: [1, 2, 2, 2],
+        gradGrid: buffer,
+      };
+      expect(() => sampler.encodeGridSampleBackward(gpu.createCommandEncoder(), args, { layout: 'nhwc' })).toThrow(
+        RangeError,
+      );
+      expect(() => sampler.encodeGridSampleBackward(gpu.createCommandEncoder(), args, { layout: 'nhwc' })).toThrow(
+        /^encodeGridSampleBackward: layout 'nhwc' is not supported/,
+      );
+      buffer.destroy();
+    });
+
+    it('gridSample() passes the layout through to the GPU', async () => {
+      const c = nonEmpty[0];
+      const out = await gridSample(toChannelsLast(c.input), c.grid, { ...nhwc(c), backend: 'webgpu', device: gpu });
+      expectTensorClose(out, toChannelsLast(c.expected), toleranceFor(c.options.mode, c.expected.data), c.name);
+    });
+  },
+);
 
 describe.skipIf(!pieceDevice)("layout 'nhwc' in pieces", async () => {
   const gpu = pieceDevice as GPUDevice;
@@ -93,25 +121,44 @@ describe.skipIf(!pieceDevice)("layout 'nhwc' in pieces", async () => {
     ['rows of one item', [2, 6, 7, 3], [2, 9, 5, 2], 4 * 6 * 7 * 3],
     ['rows, C = 8', [2, 5, 4, 8], [2, 7, 3, 2], 4 * 5 * 4 * 8],
     ['3-D rows', [2, 3, 4, 5, 4], [2, 3, 5, 5, 3], 4 * 3 * 4 * 5 * 4],
-  ] as const)('%s: equals the CPU reference, Tensor API and encodeGridSample', async (_, inputShape, gridShape, maxChunkBytes) => {
-    const sampler = await GridSampler.create({ device: gpu, maxChunkBytes });
-    const input = randomTensor([...inputShape], 31);
-    const grid = randomTensor([...gridShape], 32, -1.1, 1.1);
-    for (const options of [{ layout: 'nhwc' }, { layout: 'nhwc', mode: 'nearest', paddingMode: 'reflection' }] as GridSampleOptions[]) {
-      const expected = gridSampleCpu(input, grid, options);
-      const out = await sampler.gridSample(input, grid, options);
-      expectTensorClose(out, expected, toleranceFor(options.mode, expected.data), JSON.stringify(options));
-      const buffers = [storageBuffer(gpu, input.data), storageBuffer(gpu, grid.data), storageBuffer(gpu, new Float32Array(expected.data.length + 4).fill(-9))];
-      const encoder = gpu.createCommandEncoder();
-      sampler.encodeGridSample(encoder, { input: buffers[0], inputShape, grid: buffers[1], gridShape, output: buffers[2] }, options);
-      gpu.queue.submit([encoder.finish()]);
-      const data = await readBuffer(gpu, buffers[2], expected.data.length + 4);
-      expectTensorClose({ data: data.subarray(0, expected.data.length), shape: expected.shape }, expected, toleranceFor(options.mode, expected.data), 'encode');
-      expect([...data.subarray(expected.data.length)]).toEqual([-9, -9, -9, -9]);
-      for (const b of buffers) b.destroy();
-    }
-    sampler.destroy();
-  });
+  ] as const)(
+    '%s: equals the CPU reference, Tensor API and encodeGridSample',
+    async (_, inputShape, gridShape, maxChunkBytes) => {
+      const sampler = await GridSampler.create({ device: gpu, maxChunkBytes });
+      const input = randomTensor([...inputShape], 31);
+      const grid = randomTensor([...gridShape], 32, -1.1, 1.1);
+      for (const options of [
+        { layout: 'nhwc' },
+        { layout: 'nhwc', mode: 'nearest', paddingMode: 'reflection' },
+      ] as GridSampleOptions[]) {
+        const expected = gridSampleCpu(input, grid, options);
+        const out = await sampler.gridSample(input, grid, options);
+        expectTensorClose(out, expected, toleranceFor(options.mode, expected.data), JSON.stringify(options));
+        const buffers = [
+          storageBuffer(gpu, input.data),
+          storageBuffer(gpu, grid.data),
+          storageBuffer(gpu, new Float32Array(expected.data.length + 4).fill(-9)),
+        ];
+        const encoder = gpu.createCommandEncoder();
+        sampler.encodeGridSample(
+          encoder,
+          { input: buffers[0], inputShape, grid: buffers[1], gridShape, output: buffers[2] },
+          options,
+        );
+        gpu.queue.submit([encoder.finish()]);
+        const data = await readBuffer(gpu, buffers[2], expected.data.length + 4);
+        expectTensorClose(
+          { data: data.subarray(0, expected.data.length), shape: expected.shape },
+          expected,
+          toleranceFor(options.mode, expected.data),
+          'encode',
+        );
+        expect([...data.subarray(expected.data.length)]).toEqual([-9, -9, -9, -9]);
+        for (const b of buffers) b.destroy();
+      }
+      sampler.destroy();
+    },
+  );
 
   it('refuses a channels-last batch item larger than a binding, naming the layout', async () => {
     const sampler = await GridSampler.create({ device: gpu, maxChunkBytes: 1024 });

@@ -21,7 +21,9 @@ const gridValue = fc.oneof(
 
 const count = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const tensorOf = (shape: number[], arb: fc.Arbitrary<number>) =>
-  fc.array(arb, { minLength: count(shape), maxLength: count(shape) }).map((v) => ({ data: Float32Array.from(v), shape }));
+  fc
+    .array(arb, { minLength: count(shape), maxLength: count(shape) })
+    .map((v) => ({ data: Float32Array.from(v), shape }));
 const value = (bound: number) => fc.float({ min: Math.fround(-bound), max: Math.fround(bound), noNaN: true });
 
 const caseArb = fc
@@ -73,8 +75,18 @@ describe.skipIf(!device)('GPU backward equals the CPU backward', async () => {
         const expected = gridSampleBackwardCpu(gradOutput, input, grid, options);
         const out = await sampler.gridSampleBackward(gradOutput, input, grid, options);
         const label = JSON.stringify(options);
-        expectTensorClose(out.gradInput, expected.gradInput, gradientTolerance(expected.gradInput.data), `${label} gradInput`);
-        expectTensorClose(out.gradGrid, expected.gradGrid, gradientTolerance(expected.gradGrid.data), `${label} gradGrid`);
+        expectTensorClose(
+          out.gradInput,
+          expected.gradInput,
+          gradientTolerance(expected.gradInput.data),
+          `${label} gradInput`,
+        );
+        expectTensorClose(
+          out.gradGrid,
+          expected.gradGrid,
+          gradientTolerance(expected.gradGrid.data),
+          `${label} gradGrid`,
+        );
       }),
       { seed, numRuns: 200 },
     );

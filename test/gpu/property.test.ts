@@ -36,9 +36,17 @@ const caseArb = fc
     const gridShape = [c.n, ...c.outSize.slice(3 - c.dims), c.dims];
     const count = (s: number[]) => s.reduce((a, b) => a * b, 1);
     return fc.record({
-      options: fc.constant({ mode: c.mode, paddingMode: c.paddingMode, alignCorners: c.alignCorners, layout: c.layout }),
+      options: fc.constant({
+        mode: c.mode,
+        paddingMode: c.paddingMode,
+        alignCorners: c.alignCorners,
+        layout: c.layout,
+      }),
       input: fc
-        .array(fc.float({ min: -100, max: 100, noNaN: true }), { minLength: count(inputShape), maxLength: count(inputShape) })
+        .array(fc.float({ min: -100, max: 100, noNaN: true }), {
+          minLength: count(inputShape),
+          maxLength: count(inputShape),
+        })
         .map((v) => ({ data: Float32Array.from(v), shape: inputShape })),
       grid: fc
         .array(gridValue, { minLength: count(gridShape), maxLength: count(gridShape) })

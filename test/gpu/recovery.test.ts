@@ -118,12 +118,18 @@ describe.skipIf(!device)('GPU errors, device loss and destroy()', () => {
     await createdDevices[count - 1].lost;
     adapterAvailable = false;
     try {
-      expect(await gridSample(input, grid, { ...options, backend: 'auto' })).toEqual(gridSampleCpu(input, grid, options));
+      expect(await gridSample(input, grid, { ...options, backend: 'auto' })).toEqual(
+        gridSampleCpu(input, grid, options),
+      );
       await expect(gridSample(input, grid, { ...options, backend: 'webgpu' })).rejects.toThrow(WebGPUUnavailableError);
     } finally {
       adapterAvailable = true;
     }
-    expectTensorClose(await gridSample(input, grid, { ...options, backend: 'webgpu' }), expected, toleranceFor('bicubic', expected.data));
+    expectTensorClose(
+      await gridSample(input, grid, { ...options, backend: 'webgpu' }),
+      expected,
+      toleranceFor('bicubic', expected.data),
+    );
     expect(createdDevices).toHaveLength(count + 1);
   });
 

@@ -20,7 +20,10 @@ describe.skipIf(!device)('examples/register-core: affine registration by gradien
   const trueTheta = affineTheta(12, [1.1, 0.92], [0.12, -0.08]);
 
   async function register() {
-    const target = await sampler.gridSample(image, await sampler.affineGrid({ data: trueTheta, shape: [1, 2, 3] }, image.shape));
+    const target = await sampler.gridSample(
+      image,
+      await sampler.affineGrid({ data: trueTheta, shape: [1, 2, 3] }, image.shape),
+    );
     const registration = AffineRegistration.create({ sampler, image, target });
     const first = await registration.run(10);
     const last = await registration.run(140);

@@ -3,10 +3,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   affineGridCpu,
+  type GridSampleOptions,
   GridSampler,
   gridSample,
   gridSampleCpu,
-  type GridSampleOptions,
   type Mode,
   type PaddingMode,
   type Tensor,
@@ -36,7 +36,7 @@ function mixedCase(i: number, seed = i, big = false): Case {
   };
   const spatial = dims === 2 ? [3 + (i % 5), 4 + (i % 3)] : [2 + (i % 2), 3, 2 + (i % 3)];
   const out = dims === 2 ? [2 + (i % 4), 3 + (i % 2)] : [2, 1 + (i % 3), 2];
-  if (big) out.forEach((size, d) => (out[d] = size * (dims === 2 ? 8 : 4)));
+  if (big) for (const d of out.keys()) out[d] *= dims === 2 ? 8 : 4;
   const n = 1 + (i % 2);
   return {
     input: randomTensor([n, 1 + (i % 3), ...spatial], seed),
@@ -75,7 +75,8 @@ describe.skipIf(!device)('resources and concurrency', async () => {
         const { input, grid, options } = cases[k];
         if (i % 12 === 11) await sampler.affineGrid(theta, [2, 1, 5, 6]);
         const out = await sampler.gridSample(input, grid, options);
-        if (i % 97 === 0) expectTensorClose(out, expected[k], toleranceFor(options.mode, expected[k].data), `case ${k}`);
+        if (i % 97 === 0)
+          expectTensorClose(out, expected[k], toleranceFor(options.mode, expected[k].data), `case ${k}`);
         peak = Math.max(peak, sampler.stats.liveBuffers);
       }
       return peak;
@@ -95,7 +96,9 @@ describe.skipIf(!device)('resources and concurrency', async () => {
     // Dawn and V8 keep settling over a few thousand calls: measured under +0.3 MiB over these 720
     // (more on a loaded machine), levelling off near +0.33 MiB by 7000. Keeping each result alive would
     // add 2 to 20 MiB here; leaks of GPU objects show in stats.
-    console.log(`heap after warm-up ${heapWarm} bytes; +360 calls: ${heapMid - heapWarm}; +720 calls: ${heapEnd - heapWarm}`);
+    console.log(
+      `heap after warm-up ${heapWarm} bytes; +360 calls: ${heapMid - heapWarm}; +720 calls: ${heapEnd - heapWarm}`,
+    );
     expect(heapEnd - heapWarm).toBeLessThan(1024 * 1024);
   });
 
@@ -126,7 +129,10 @@ describe.skipIf(!device)('resources and concurrency', async () => {
     });
     expectTensorClose(await affine, affineGridCpu(theta, size), 1e-6);
     // no output shares memory with an input or another output
-    const buffers = [...cases.flatMap((c) => [c.input.data.buffer, c.grid.data.buffer]), ...outputs.map((o) => o.data.buffer)];
+    const buffers = [
+      ...cases.flatMap((c) => [c.input.data.buffer, c.grid.data.buffer]),
+      ...outputs.map((o) => o.data.buffer),
+    ];
     expect(new Set(buffers).size).toBe(buffers.length);
   });
 

@@ -77,7 +77,9 @@ describe.skipIf(!device)('GridSampler behaviour on WebGPU', async () => {
     expect(() => sampler.encodeGridSample(encoder, { ...args, output: small })).toThrow(
       /output buffer has 16 bytes but its shape needs 8 float32 values \(32 bytes\)/,
     );
-    expect(() => sampler.encodeGridSample(encoder, { ...args, output: notStorage })).toThrow(/needs GPUBufferUsage.STORAGE/);
+    expect(() => sampler.encodeGridSample(encoder, { ...args, output: notStorage })).toThrow(
+      /needs GPUBufferUsage.STORAGE/,
+    );
     encoder.finish();
     for (const b of [input, grid, small, notStorage]) b.destroy();
   });

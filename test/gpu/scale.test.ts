@@ -1,6 +1,6 @@
 // Tensors beyond the binding limits: processed in pieces, with the same result as the CPU reference.
 import { afterAll, describe, expect, it } from 'vitest';
-import { affineGridCpu, GridSampler, gridSampleCpu, type GridSampleOptions, type Tensor } from '../../src/index.js';
+import { affineGridCpu, type GridSampleOptions, GridSampler, gridSampleCpu, type Tensor } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { createTestDevice, readBuffer, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
@@ -63,10 +63,34 @@ interface SplitCase {
 // Small tensors with a small maxChunkBytes exercise every kind of split quickly.
 const splitCases: SplitCase[] = [
   { name: 'batch, 2-D bilinear', inputShape: [5, 3, 6, 7], gridShape: [5, 4, 5, 2], maxChunkBytes: 2 * 3 * 6 * 7 * 4 },
-  { name: 'channels, 2-D bicubic', inputShape: [2, 9, 6, 7], gridShape: [2, 4, 5, 2], maxChunkBytes: 3 * 6 * 7 * 4, options: { mode: 'bicubic', paddingMode: 'reflection' } },
-  { name: 'output rows, 2-D nearest', inputShape: [2, 3, 5, 4], gridShape: [2, 11, 9, 2], maxChunkBytes: 3 * 9 * 2 * 4, options: { mode: 'nearest', paddingMode: 'border' } },
-  { name: 'channels, 3-D trilinear', inputShape: [1, 6, 3, 4, 5], gridShape: [1, 2, 3, 4, 3], maxChunkBytes: 2 * 60 * 4, options: { alignCorners: true } },
-  { name: 'output rows, 3-D nearest', inputShape: [2, 2, 3, 4, 5], gridShape: [2, 4, 3, 5, 3], maxChunkBytes: 2 * 60 * 4, options: { mode: 'nearest' } },
+  {
+    name: 'channels, 2-D bicubic',
+    inputShape: [2, 9, 6, 7],
+    gridShape: [2, 4, 5, 2],
+    maxChunkBytes: 3 * 6 * 7 * 4,
+    options: { mode: 'bicubic', paddingMode: 'reflection' },
+  },
+  {
+    name: 'output rows, 2-D nearest',
+    inputShape: [2, 3, 5, 4],
+    gridShape: [2, 11, 9, 2],
+    maxChunkBytes: 3 * 9 * 2 * 4,
+    options: { mode: 'nearest', paddingMode: 'border' },
+  },
+  {
+    name: 'channels, 3-D trilinear',
+    inputShape: [1, 6, 3, 4, 5],
+    gridShape: [1, 2, 3, 4, 3],
+    maxChunkBytes: 2 * 60 * 4,
+    options: { alignCorners: true },
+  },
+  {
+    name: 'output rows, 3-D nearest',
+    inputShape: [2, 2, 3, 4, 5],
+    gridShape: [2, 4, 3, 5, 3],
+    maxChunkBytes: 2 * 60 * 4,
+    options: { mode: 'nearest' },
+  },
 ];
 
 describe.skipIf(!device)('splitting with maxChunkBytes', async () => {
@@ -97,7 +121,13 @@ describe.skipIf(!device)('splitting with maxChunkBytes', async () => {
     const gridBuffer = storageBuffer(gpu, grid.data, copy);
     const outputBuffer = storageBuffer(gpu, new Float32Array(expected.data.length).fill(-7), copy);
     const encoder = gpu.createCommandEncoder();
-    const args = { input: inputBuffer, inputShape: c.inputShape, grid: gridBuffer, gridShape: c.gridShape, output: outputBuffer };
+    const args = {
+      input: inputBuffer,
+      inputShape: c.inputShape,
+      grid: gridBuffer,
+      gridShape: c.gridShape,
+      output: outputBuffer,
+    };
     sampler.encodeGridSample(encoder, args, c.options);
     gpu.queue.submit([encoder.finish()]);
     const data = await readBuffer(gpu, outputBuffer, expected.data.length);
@@ -138,7 +168,11 @@ describe.skipIf(!device)('splitting with maxChunkBytes', async () => {
     const dims = size.length - 2;
     const theta = randomTensor([size[0], dims, dims + 1], 41);
     const expected = affineGridCpu(theta, size, { alignCorners: true });
-    expectTensorClose(await sampler.affineGrid(theta, size, { alignCorners: true }), expected, toleranceFor('bilinear', expected.data));
+    expectTensorClose(
+      await sampler.affineGrid(theta, size, { alignCorners: true }),
+      expected,
+      toleranceFor('bilinear', expected.data),
+    );
 
     const copy = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const thetaBuffer = storageBuffer(gpu, theta.data, copy);

@@ -37,7 +37,12 @@ export async function outcome<T>(call: () => T | Promise<T>): Promise<Outcome<T>
 }
 
 /** GPU and CPU agree: both return (close) results, or both throw documented errors of one class. */
-export function expectSame(actual: Outcome<Tensor>, reference: Outcome<Tensor>, context: string, sameMessage = true): void {
+export function expectSame(
+  actual: Outcome<Tensor>,
+  reference: Outcome<Tensor>,
+  context: string,
+  sameMessage = true,
+): void {
   if (!reference.ok) {
     expectDocumented(reference.error, `${context} (CPU)`);
     expect(actual.ok, `${context}: the CPU threw ${String(reference.error)}, this returned`).toBe(false);
@@ -59,11 +64,64 @@ export function toleranceOf(expected: Float32Array): number {
 
 // --- arbitraries -------------------------------------------------------------------------------
 
-export const hostileValue = fc.constantFrom<unknown>(null, undefined, 0, 1, -1, 'x', '', {}, [], true, Number.NaN, 1n, Symbol('s'));
-export const hostileDim = fc.constantFrom<unknown>(-1, 1.5, Number.NaN, Infinity, -Infinity, 2 ** 53, 2 ** 24 + 1, '2', null, undefined, {}, 1n);
+export const hostileValue = fc.constantFrom<unknown>(
+  null,
+  undefined,
+  0,
+  1,
+  -1,
+  'x',
+  '',
+  {},
+  [],
+  true,
+  Number.NaN,
+  1n,
+  Symbol('s'),
+);
+export const hostileDim = fc.constantFrom<unknown>(
+  -1,
+  1.5,
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  2 ** 53,
+  2 ** 24 + 1,
+  '2',
+  null,
+  undefined,
+  {},
+  1n,
+);
 // for affine_grid sizes: only invalid values (a valid huge size is a legitimately huge, slow request)
-const hostileSizeDim = fc.constantFrom<unknown>(-1, 1.5, Number.NaN, Infinity, 2 ** 53, 2 ** 60, '2', null, undefined, {}, 1n);
-const special = fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 1e30, -1e30, 1.4e-45, -1.4e-45, 1.1e-38, 3.4e38, -1, 1, 0.5);
+const hostileSizeDim = fc.constantFrom<unknown>(
+  -1,
+  1.5,
+  Number.NaN,
+  Infinity,
+  2 ** 53,
+  2 ** 60,
+  '2',
+  null,
+  undefined,
+  {},
+  1n,
+);
+const special = fc.constantFrom(
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  -0,
+  1e30,
+  -1e30,
+  1.4e-45,
+  -1.4e-45,
+  1.1e-38,
+  3.4e38,
+  -1,
+  1,
+  0.5,
+);
 export const gridValue = fc.oneof(
   { weight: 5, arbitrary: fc.double({ min: -1.5, max: 1.5, noNaN: true }) },
   { weight: 2, arbitrary: fc.float() },
@@ -94,20 +152,30 @@ const optionsArb = fc.oneof(
 
 type DataKind = 'array' | 'float64' | 'int32' | 'shared' | 'shorter' | 'longer' | 'missing';
 const mutationArb = fc.oneof(
-  fc.record({ target: fc.constantFrom('input', 'grid'), kind: fc.constant('dim'), index: fc.nat(5), value: hostileDim }),
+  fc.record({
+    target: fc.constantFrom('input', 'grid'),
+    kind: fc.constant('dim'),
+    index: fc.nat(5),
+    value: hostileDim,
+  }),
   fc.record({
     target: fc.constantFrom('input', 'grid'),
     kind: fc.constant('data'),
     value: fc.constantFrom<DataKind>('array', 'float64', 'int32', 'shared', 'shorter', 'longer', 'missing'),
   }),
   fc.record({ target: fc.constantFrom('input', 'grid'), kind: fc.constant('tensor'), value: hostileValue }),
-  fc.record({ target: fc.constantFrom('input', 'grid'), kind: fc.constant('rank'), value: fc.constantFrom(0, 1, 3, 6) }),
+  fc.record({
+    target: fc.constantFrom('input', 'grid'),
+    kind: fc.constant('rank'),
+    value: fc.constantFrom(0, 1, 3, 6),
+  }),
   fc.record({ target: fc.constant('grid'), kind: fc.constantFrom('batch', 'last-dim') }),
 );
 type Mutation = { target: 'input' | 'grid'; kind: string; index?: number; value?: unknown };
 
 /** A dimension: mostly 1..max, sometimes 0 (empty tensors). */
-const sizeArb = (max: number) => fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max }) }, { weight: 1, arbitrary: fc.constant(0) });
+const sizeArb = (max: number) =>
+  fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max }) }, { weight: 1, arbitrary: fc.constant(0) });
 export const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** A tensor with data of `kind` in place of a Float32Array of the right length. */
@@ -181,7 +249,10 @@ export const affineCaseArb = fc
       { weight: 8, arbitrary: fc.record({ alignCorners: maybeHostile(fc.boolean()) }, { requiredKeys: [] }) },
       { weight: 1, arbitrary: fc.constantFrom<unknown>(undefined, null, 5, []) },
     ),
-    sizeMutation: fc.option(fc.oneof(fc.record({ index: fc.nat(5), value: hostileSizeDim }), fc.record({ whole: hostileValue })), { freq: 5 }),
+    sizeMutation: fc.option(
+      fc.oneof(fc.record({ index: fc.nat(5), value: hostileSizeDim }), fc.record({ whole: hostileValue })),
+      { freq: 5 },
+    ),
     thetaMutation: fc.option(
       fc.constantFrom<DataKind | 'shape'>('array', 'float64', 'shorter', 'longer', 'missing', 'shape'),
       { freq: 5 },
@@ -189,20 +260,17 @@ export const affineCaseArb = fc
   })
   .chain((c) => {
     const rows = c.dims * (c.dims + 1);
-    return fc
-      .array(gridValue, { minLength: c.n * rows, maxLength: c.n * rows })
-      .map((values) => {
-        let size: unknown = [c.n, c.c, ...c.spatial.slice(3 - c.dims)];
-        const m = c.sizeMutation;
-        if (m && 'whole' in m) size = m.whole;
-        else if (m) (size as unknown[])[m.index % (size as unknown[]).length] = m.value;
-        const data = Float32Array.from(values);
-        const thetaShape = [c.n, c.dims, c.dims + 1];
-        const theta =
-          c.thetaMutation === 'shape'
-            ? { data, shape: [c.n, c.dims + 1, c.dims] }
-            : withData(data, thetaShape, c.thetaMutation ?? undefined);
-        return { theta, size, options: c.options };
-      });
+    return fc.array(gridValue, { minLength: c.n * rows, maxLength: c.n * rows }).map((values) => {
+      let size: unknown = [c.n, c.c, ...c.spatial.slice(3 - c.dims)];
+      const m = c.sizeMutation;
+      if (m && 'whole' in m) size = m.whole;
+      else if (m) (size as unknown[])[m.index % (size as unknown[]).length] = m.value;
+      const data = Float32Array.from(values);
+      const thetaShape = [c.n, c.dims, c.dims + 1];
+      const theta =
+        c.thetaMutation === 'shape'
+          ? { data, shape: [c.n, c.dims + 1, c.dims] }
+          : withData(data, thetaShape, c.thetaMutation ?? undefined);
+      return { theta, size, options: c.options };
+    });
   });
-

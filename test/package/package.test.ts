@@ -77,8 +77,14 @@ describe('the packed package', () => {
       expect(result.length, specifier).toBe(result.expected);
       expect(result.maxError, specifier).toBeLessThanOrEqual(1e-4 * 10);
     }
-    const api = run('node', ['-e', "import('webgpu-grid-sample').then((m) => console.log(Object.keys(m).sort().join()))"], scratch);
-    expect(api.trim().split(',')).toEqual(expect.arrayContaining(['GridSampler', 'affineGridCpu', 'gridSample', 'gridSampleCpu']));
+    const api = run(
+      'node',
+      ['-e', "import('webgpu-grid-sample').then((m) => console.log(Object.keys(m).sort().join()))"],
+      scratch,
+    );
+    expect(api.trim().split(',')).toEqual(
+      expect.arrayContaining(['GridSampler', 'affineGridCpu', 'gridSample', 'gridSampleCpu']),
+    );
   });
 
   it('has a cpu entry whose module graph holds no WebGPU code', () => {
@@ -135,7 +141,14 @@ export async function onGpu(device: GPUDevice, encoder: GPUCommandEncoder, buffe
     writeFileSync(
       join(scratch, 'ts/tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'] },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          lib: ['ES2022', 'DOM'],
+        },
         files: ['consumer.ts'],
       }),
     );
@@ -149,7 +162,19 @@ export async function onGpu(device: GPUDevice, encoder: GPUCommandEncoder, buffe
     for (let i = 0; i < png.data.length; i++) png.data[i] = (i * 37) % 256;
     writeFileSync(join(scratch, 'in.png'), PNG.sync.write(png));
     const command = join(scratch, 'node_modules/.bin/webgpu-grid-sample');
-    const args = ['warp', 'in.png', 'out.png', '--warp', 'affine', '--angle', '180', '--scale', '1', '--mode', 'nearest'];
+    const args = [
+      'warp',
+      'in.png',
+      'out.png',
+      '--warp',
+      'affine',
+      '--angle',
+      '180',
+      '--scale',
+      '1',
+      '--mode',
+      'nearest',
+    ];
     const result = execFileSync(command, args, { cwd: scratch, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(result).toBe('');
     const out = PNG.sync.read(readFileSync(join(scratch, 'out.png')));
@@ -165,12 +190,24 @@ export async function onGpu(device: GPUDevice, encoder: GPUCommandEncoder, buffe
       writeFileSync(join(scratch, 'golden.json'), readFileSync(golden));
       mkdirSync(join(scratch, 'plain'), { recursive: true });
       writeFileSync(join(scratch, 'plain/check.js'), browserCheck('../node_modules/webgpu-grid-sample/dist/index.js'));
-      writeFileSync(join(scratch, 'plain/index.html'), '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./check.js"></script>');
+      writeFileSync(
+        join(scratch, 'plain/index.html'),
+        '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./check.js"></script>',
+      );
       mkdirSync(join(scratch, 'app'), { recursive: true });
       writeFileSync(join(scratch, 'app/check.js'), browserCheck('webgpu-grid-sample'));
-      writeFileSync(join(scratch, 'app/index.html'), '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./check.js"></script>');
+      writeFileSync(
+        join(scratch, 'app/index.html'),
+        '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./check.js"></script>',
+      );
       const { build } = await import('vite');
-      await build({ root: join(scratch, 'app'), base: './', configFile: false, logLevel: 'silent', build: { outDir: join(scratch, 'app-dist') } });
+      await build({
+        root: join(scratch, 'app'),
+        base: './',
+        configFile: false,
+        logLevel: 'silent',
+        build: { outDir: join(scratch, 'app-dist') },
+      });
 
       const site = await serveStatic(scratch, '/site/');
       const browser = await launchChromium(true);
