@@ -31,8 +31,8 @@ struct Params {
   in_stride: u32,
 }
 
-@group(0) @binding(0) var<storage, read> input: array<f32>;
-@group(0) @binding(1) var<storage, read> grid: array<vec2<f32>>;
+// input (binding 0) and grid (binding 1) and their loads, load_input and load_grid, come from the
+// storage file the host appends: grid-sample-storage-float32 or -float16 (float16 values in u32 words).
 @group(0) @binding(2) var<storage, read_write> output: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
@@ -79,7 +79,7 @@ fn out_channel_step(out_plane: u32) -> u32 {
 // The pixel an invocation samples; `index` < N * out_plane.
 fn pixel_at(index: u32, out_plane: u32) -> Pixel {
   let batch = index / out_plane;
-  let raw = grid[index];
+  let raw = load_grid(index);
   let sampled = !(is_nan(raw.x) || is_nan(raw.y));
   var in_item = params.c * params.in_h * params.in_w;
   if (INPUT_CHANNELS_LAST) {
@@ -152,10 +152,10 @@ fn sample_bilinear(p: Pixel, w: f32, h: f32, out_plane: u32) {
   let out_step = out_channel_step(out_plane);
   for (var c = 0u; c < params.c; c++) {
     let src = p.src + c * in_step;
-    let v_nw = select(0.0, input[src + t.offsets.x], t.inside.x);
-    let v_ne = select(0.0, input[src + t.offsets.y], t.inside.y);
-    let v_sw = select(0.0, input[src + t.offsets.z], t.inside.z);
-    let v_se = select(0.0, input[src + t.offsets.w], t.inside.w);
+    let v_nw = select(0.0, load_input(src + t.offsets.x), t.inside.x);
+    let v_ne = select(0.0, load_input(src + t.offsets.y), t.inside.y);
+    let v_sw = select(0.0, load_input(src + t.offsets.z), t.inside.z);
+    let v_se = select(0.0, load_input(src + t.offsets.w), t.inside.w);
     let v = v_nw * t.weights.x + v_ne * t.weights.y + v_sw * t.weights.z + v_se * t.weights.w;
     output[p.dst + c * out_step] = select(0.0, v, p.sampled);
   }
@@ -184,7 +184,7 @@ fn sample_nearest(p: Pixel, w: f32, h: f32, out_plane: u32) {
   let in_step = in_channel_step();
   let out_step = out_channel_step(out_plane);
   for (var c = 0u; c < params.c; c++) {
-    output[p.dst + c * out_step] = select(0.0, input[src + c * in_step], t.valid);
+    output[p.dst + c * out_step] = select(0.0, load_input(src + c * in_step), t.valid);
   }
 }
 
@@ -229,7 +229,7 @@ fn bicubic_padded(x0: f32, y0: f32, w: f32, h: f32) -> BicubicTaps {
 
 // One row of four taps, weighted left to right as PyTorch sums them.
 fn bicubic_row(row: u32, cols: vec4<u32>, cx: vec4<f32>) -> f32 {
-  return cx.x * input[row + cols.x] + cx.y * input[row + cols.y] + cx.z * input[row + cols.z] + cx.w * input[row + cols.w];
+  return cx.x * load_input(row + cols.x) + cx.y * load_input(row + cols.y) + cx.z * load_input(row + cols.z) + cx.w * load_input(row + cols.w);
 }
 
 // The input offset of a tap at integer (row, col) under zeros or border padding, clamped to the edge
@@ -249,7 +249,7 @@ fn tap_outside(row: i32, col: i32) -> bool {
 }
 
 fn bicubic_tap(plane: u32, row: i32, col: i32) -> f32 {
-  let v = input[plane + tap_offset(row, col)];
+  let v = load_input(plane + tap_offset(row, col));
   if (PADDING == 0u) {
     return select(v, 0.0, tap_outside(row, col));
   }

@@ -25,8 +25,8 @@ struct Params {
   in_stride: u32,
 }
 
-@group(0) @binding(0) var<storage, read> input: array<f32>;
-@group(0) @binding(1) var<storage, read> grid: array<f32>;
+// input (binding 0) and grid (binding 1) and their loads, load_input and load_grid, come from the
+// storage file the host appends: grid-sample-storage-float32 or -float16 (float16 values in u32 words).
 @group(0) @binding(2) var<storage, read_write> output: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
@@ -53,7 +53,7 @@ fn out_channel_step(out_volume: u32) -> u32 {
 
 fn voxel_at(index: u32, out_volume: u32) -> Voxel {
   let batch = index / out_volume;
-  let raw = vec3<f32>(grid[index * 3u], grid[index * 3u + 1u], grid[index * 3u + 2u]);
+  let raw = load_grid(index);
   let sampled = !(is_nan(raw.x) || is_nan(raw.y) || is_nan(raw.z));
   let in_item = params.in_d * params.in_h * params.in_w * select(params.c, params.in_stride, INPUT_CHANNELS_LAST);
   var dst = index + batch * (params.c - 1u) * out_volume;
@@ -77,7 +77,7 @@ fn grid_sample_3d(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (MODE == 1u) {
     let t = nearest_voxel(v);
     for (var c = 0u; c < params.c; c++) {
-      output[v.dst + c * out_step] = select(0.0, input[v.src + t.offset + c * in_step], t.valid);
+      output[v.dst + c * out_step] = select(0.0, load_input(v.src + t.offset + c * in_step), t.valid);
     }
     return;
   }
@@ -85,16 +85,16 @@ fn grid_sample_3d(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var c = 0u; c < params.c; c++) {
     let s = v.src + c * in_step;
     let top = vec4<f32>(
-      select(0.0, input[s + t.top.x], t.in_top.x),
-      select(0.0, input[s + t.top.y], t.in_top.y),
-      select(0.0, input[s + t.top.z], t.in_top.z),
-      select(0.0, input[s + t.top.w], t.in_top.w),
+      select(0.0, load_input(s + t.top.x), t.in_top.x),
+      select(0.0, load_input(s + t.top.y), t.in_top.y),
+      select(0.0, load_input(s + t.top.z), t.in_top.z),
+      select(0.0, load_input(s + t.top.w), t.in_top.w),
     ) * t.w_top;
     let bottom = vec4<f32>(
-      select(0.0, input[s + t.bottom.x], t.in_bottom.x),
-      select(0.0, input[s + t.bottom.y], t.in_bottom.y),
-      select(0.0, input[s + t.bottom.z], t.in_bottom.z),
-      select(0.0, input[s + t.bottom.w], t.in_bottom.w),
+      select(0.0, load_input(s + t.bottom.x), t.in_bottom.x),
+      select(0.0, load_input(s + t.bottom.y), t.in_bottom.y),
+      select(0.0, load_input(s + t.bottom.z), t.in_bottom.z),
+      select(0.0, load_input(s + t.bottom.w), t.in_bottom.w),
     ) * t.w_bottom;
     let sum = top.x + top.y + top.z + top.w + bottom.x + bottom.y + bottom.z + bottom.w;
     output[v.dst + c * out_step] = select(0.0, sum, v.sampled);

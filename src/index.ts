@@ -26,6 +26,7 @@ export { type Backend, type GridSampleCallOptions, gridSample } from './grid-sam
 export { imageFromTensor, tensorFromImage } from './image-data.js';
 export type {
   AffineGridOptions,
+  Dtype,
   GridSampleOptions,
   ImageDataLike,
   Layout,

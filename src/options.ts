@@ -1,9 +1,10 @@
 // Defaults (PyTorch's) and validation shared by the CPU and GPU paths: every check runs before any work.
-import type { AffineGridOptions, GridSampleOptions, Layout, Mode, PaddingMode, Tensor } from './types.js';
+import type { AffineGridOptions, Dtype, GridSampleOptions, Layout, Mode, PaddingMode, Tensor } from './types.js';
 
 const MODES: readonly Mode[] = ['bilinear', 'nearest', 'bicubic'];
 const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'border', 'reflection'];
 const LAYOUTS: readonly Layout[] = ['nchw', 'nhwc'];
+const DTYPES: readonly Dtype[] = ['float32', 'float16'];
 
 /** Largest spatial size we accept: float32 coordinates cannot address pixels beyond 2^24. */
 export const MAX_SPATIAL_SIZE = 2 ** 24;
@@ -13,6 +14,7 @@ export interface ResolvedOptions {
   paddingMode: PaddingMode;
   alignCorners: boolean;
   layout: Layout;
+  dtype: Dtype;
 }
 
 /** Sizes of one grid_sample call; 2-D calls have `inD = outD = 1`. */
@@ -50,7 +52,15 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-export function resolveOptions(options: GridSampleOptions | undefined, spatialDims: 2 | 3): ResolvedOptions {
+/**
+ * The options with PyTorch's defaults, checked. `dtype: 'float16'` is accepted only where
+ * `float16Storage` says the caller works on float16 buffers (GridSampler.encodeGridSample).
+ */
+export function resolveOptions(
+  options: GridSampleOptions | undefined,
+  spatialDims: 2 | 3,
+  float16Storage = false,
+): ResolvedOptions {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new TypeError(`grid_sample: options must be an object, got ${describe(options)}`);
   }
@@ -67,12 +77,28 @@ export function resolveOptions(options: GridSampleOptions | undefined, spatialDi
     );
   }
   checkAlignCorners('grid_sample', alignCorners);
+  const dtype = dtypeOf(options?.dtype, float16Storage);
   if (mode === 'bicubic' && spatialDims === 3) {
     throw new RangeError(
       `grid_sample: mode 'bicubic' supports only 4-D input ${inputForm(layout, 2)} (as in PyTorch); use 'bilinear' or 'nearest' for 5-D input`,
     );
   }
-  return { mode, paddingMode, alignCorners, layout };
+  return { mode, paddingMode, alignCorners, layout, dtype };
+}
+
+function dtypeOf(dtype: unknown = 'float32', float16Storage: boolean): Dtype {
+  if (!DTYPES.includes(dtype as Dtype)) {
+    throw new TypeError(
+      `grid_sample: dtype must be 'float32' or 'float16' (float16 GPU buffers, with GridSampler.encodeGridSample), got ${describe(dtype)}`,
+    );
+  }
+  if (dtype === 'float16' && !float16Storage) {
+    throw new TypeError(
+      "grid_sample: dtype 'float16' works only with GridSampler.encodeGridSample, on GPU buffers of float16 values; " +
+        "this call takes or returns Float32Array data (or is a backward pass or image helper), so leave dtype out or use 'float32'",
+    );
+  }
+  return dtype as Dtype;
 }
 
 /**

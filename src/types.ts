@@ -26,6 +26,16 @@ export type PaddingMode = 'zeros' | 'border' | 'reflection';
 export type Layout = 'nchw' | 'nhwc';
 
 /**
+ * How `GridSampler.encodeGridSample` finds values in its GPU buffers. `'float32'`: 4 bytes each.
+ * `'float16'`: IEEE binary16, 2 bytes each (the layout of onnxruntime-web's float16 `gpuBuffer` and of a
+ * `Float16Array`), read and written on any adapter (no `shader-f16` needed) with float32 arithmetic.
+ *
+ * @example
+ * const dtype: Dtype = 'float16';
+ */
+export type Dtype = 'float32' | 'float16';
+
+/**
  * Options of `grid_sample`; every default is PyTorch's.
  *
  * @example
@@ -44,6 +54,12 @@ export interface GridSampleOptions {
    * The backward passes take `'nchw'` only.
    */
   layout?: Layout;
+  /**
+   * Default `'float32'`. `'float16'` works with `GridSampler.encodeGridSample` only: its input, grid and
+   * output buffers then hold float16 values (2 bytes each); the arithmetic is float32. Everywhere else
+   * (Tensor data is a Float32Array) it is a TypeError.
+   */
+  dtype?: Dtype;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Checks of the WebGPU-side arguments (devices, encoders, buffers, sampler options), run before any
 // GPU work so a wrong argument is a TypeError or RangeError naming it, not a WebGPU validation error.
+import type { Dtype } from '../types.js';
 import { BufferUsage } from './flags.js';
 
 /**
@@ -62,18 +63,23 @@ export function checkEncodeArgs(op: string, encoder: unknown, args: unknown, fie
   if (!isObject(args)) throw new TypeError(`${op}: args must be an object ${fields}, got ${describeValue(args)}`);
 }
 
-/** Checks a caller's buffer and returns how many bytes of it the kernel binds. */
-export function checkBuffer(name: string, buffer: unknown, elements: number): number {
+/**
+ * Checks a caller's buffer and returns how many bytes of it the kernel binds: 4 per float32 value, or
+ * 2 per float16 value rounded up to whole 4-byte words (storage is bound in words).
+ */
+export function checkBuffer(name: string, buffer: unknown, elements: number, dtype: Dtype = 'float32'): number {
   if (!isObject(buffer) || typeof buffer.size !== 'number' || typeof buffer.usage !== 'number') {
     throw new TypeError(`${name} must be a GPUBuffer, got ${describeValue(buffer)}`);
   }
-  if (buffer.size < elements * 4) {
+  const bytes = dtype === 'float16' ? Math.ceil(elements / 2) * 4 : elements * 4;
+  if (buffer.size < bytes) {
+    const rounded = dtype === 'float16' && elements % 2 === 1 ? ', rounded up to whole 4-byte words' : '';
     throw new RangeError(
-      `${name} buffer has ${buffer.size} bytes but its shape needs ${elements} float32 values (${elements * 4} bytes)`,
+      `${name} buffer has ${buffer.size} bytes but its shape needs ${elements} ${dtype} values (${bytes} bytes${rounded})`,
     );
   }
   if (!(buffer.usage & BufferUsage.STORAGE)) {
     throw new TypeError(`${name} buffer needs GPUBufferUsage.STORAGE to be bound to a compute shader`);
   }
-  return elements * 4;
+  return bytes;
 }

@@ -20,7 +20,7 @@ import { affineParams, sampleParams, type Variant } from './variants.js';
 
 /** A binding of a compute pass: the buffer and how many bytes of it, from offset 0. */
 export type Binding = [buffer: GPUBuffer, size: number];
-export type ScratchRole = 'input' | 'grid' | 'output' | 'theta';
+export type ScratchRole = 'input' | 'grid' | 'output' | 'theta' | `float16 values ${number}`;
 
 /** What the sampler lends the piece loops. */
 export interface PieceHost {

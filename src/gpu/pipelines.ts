@@ -13,6 +13,11 @@ import gridSample3dVec4Wgsl from '../../shaders/grid-sample-3d-vec4.wgsl?raw';
 import gridSampleBackward2dWgsl from '../../shaders/grid-sample-backward-2d.wgsl?raw';
 import gridSampleBackward3dWgsl from '../../shaders/grid-sample-backward-3d.wgsl?raw';
 import gridSampleImageWgsl from '../../shaders/grid-sample-image.wgsl?raw';
+import float16PackWgsl from '../../shaders/float16-pack.wgsl?raw';
+import storageFloat16In2dWgsl from '../../shaders/grid-sample-storage-float16-2d.wgsl?raw';
+import storageFloat16In3dWgsl from '../../shaders/grid-sample-storage-float16-3d.wgsl?raw';
+import storageFloat32In2dWgsl from '../../shaders/grid-sample-storage-float32-2d.wgsl?raw';
+import storageFloat32In3dWgsl from '../../shaders/grid-sample-storage-float32-3d.wgsl?raw';
 import { ShaderStageCompute } from './flags.js';
 
 export type KernelName =
@@ -20,6 +25,9 @@ export type KernelName =
   | 'grid-sample-2d-vec4'
   | 'grid-sample-3d'
   | 'grid-sample-3d-vec4'
+  | 'grid-sample-2d-float16'
+  | 'grid-sample-3d-float16'
+  | 'float16-pack'
   | 'affine-grid'
   | 'grid-sample-image'
   | 'grid-sample-backward-2d'
@@ -40,25 +48,42 @@ interface Kernel {
 // coordinates.wgsl goes after the kernel so compiler line numbers inside the kernel stay right.
 const KERNELS: Record<KernelName, Kernel> = {
   'grid-sample-2d': {
-    code: `${gridSample2dWgsl}\n${coordinatesWgsl}`,
+    code: `${gridSample2dWgsl}\n${coordinatesWgsl}\n${storageFloat32In2dWgsl}`,
     entryPoint: 'grid_sample_2d',
     bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
   },
   // channels-last input read 4 channels at a time: the same kernel with a second entry point
   'grid-sample-2d-vec4': {
-    code: `${gridSample2dWgsl}\n${gridSample2dVec4Wgsl}\n${coordinatesWgsl}`,
+    code: `${gridSample2dWgsl}\n${gridSample2dVec4Wgsl}\n${coordinatesWgsl}\n${storageFloat32In2dWgsl}`,
     entryPoint: 'grid_sample_2d_vec4',
     bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
   },
   'grid-sample-3d': {
-    code: `${gridSample3dWgsl}\n${coordinatesWgsl}`,
+    code: `${gridSample3dWgsl}\n${coordinatesWgsl}\n${storageFloat32In3dWgsl}`,
     entryPoint: 'grid_sample_3d',
     bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
   },
   'grid-sample-3d-vec4': {
-    code: `${gridSample3dWgsl}\n${gridSample3dVec4Wgsl}\n${coordinatesWgsl}`,
+    code: `${gridSample3dWgsl}\n${gridSample3dVec4Wgsl}\n${coordinatesWgsl}\n${storageFloat32In3dWgsl}`,
     entryPoint: 'grid_sample_3d_vec4',
     bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
+  },
+  // float16 storage (src/gpu/float16.ts): the same kernels with float16 loads; f32 output to a scratch
+  // buffer that float16-pack turns into float16 words
+  'grid-sample-2d-float16': {
+    code: `${gridSample2dWgsl}\n${coordinatesWgsl}\n${storageFloat16In2dWgsl}`,
+    entryPoint: 'grid_sample_2d',
+    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
+  },
+  'grid-sample-3d-float16': {
+    code: `${gridSample3dWgsl}\n${coordinatesWgsl}\n${storageFloat16In3dWgsl}`,
+    entryPoint: 'grid_sample_3d',
+    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
+  },
+  'float16-pack': {
+    code: float16PackWgsl,
+    entryPoint: 'float16_pack',
+    bindings: ['read-only-storage', 'storage', 'uniform'],
   },
   'affine-grid': {
     code: `${affineGridWgsl}\n${affineBaseWgsl}`,

@@ -13,6 +13,7 @@ import type { AffineGridOptions, GridSampleOptions, Tensor } from '../types.js';
 import * as backward from './backward.js';
 import { type ChunkLimit, chunkLimit, planAffineGrid, planGridSample } from './chunking.js';
 import { requestDevice } from './device.js';
+import { encodeFloat16GridSample, float16ScratchBytes } from './float16.js';
 import {
   compilePipeline,
   createDeviceState,
@@ -36,7 +37,7 @@ import {
 } from './piecewise.js';
 import { bindGroupLayout, compiledPipelineCount, pipelineSync } from './pipelines.js';
 import type { SamplerInternals } from './sampler-internals.js';
-import { affineVariant, forwardVariant, type Variant, WORKGROUP_SIZE } from './variants.js';
+import { affineVariant, forwardVariant, rowPitchIndex, type Variant, WORKGROUP_SIZE } from './variants.js';
 
 export type { GridSamplerOptions };
 
@@ -190,14 +191,32 @@ export class GridSampler {
     this.checkAlive();
     checkEncodeArgs('encodeGridSample', encoder, args, '{ input, inputShape, grid, gridShape, output }');
     const geo = sampleGeometry(args.inputShape, args.gridShape, layoutOf(options));
-    const opts = resolveOptions(options, geo.spatialDims);
+    const opts = resolveOptions(options, geo.spatialDims, true);
     const count = elementCount(geo.outputShape);
-    checkBuffer('input', args.input, elementCount(args.inputShape));
-    checkBuffer('grid', args.grid, elementCount(args.gridShape));
-    checkBuffer('output', args.output, count);
+    const input = checkBuffer('input', args.input, elementCount(args.inputShape), opts.dtype);
+    const grid = checkBuffer('grid', args.grid, elementCount(args.gridShape), opts.dtype);
+    const output = checkBuffer('output', args.output, count, opts.dtype);
     if (count === 0) return;
     const state = this.liveState();
-    const pieces = planGridSample(geo, this.limit(state));
+    const limit = this.limit(state);
+    const pieces = planGridSample(geo, limit);
+    if (opts.dtype === 'float16') {
+      const buffers: Record<'input' | 'grid' | 'output', Binding> = {
+        input: [args.input, input],
+        grid: [args.grid, grid],
+        output: [args.output, output],
+      };
+      const host = {
+        device: state.device,
+        record: this.host(state).record,
+        scratch: (bytes: number) => {
+          const size = float16ScratchBytes(bytes, limit);
+          return scratchBuffer(state, `float16 values ${size}`, size);
+        },
+      };
+      encodeFloat16GridSample(host, encoder, buffers, { geo, opts, pieces: pieces.length, limit });
+      return;
+    }
     const variant = forwardVariant(geo, opts);
     const pipeline = pipelineSync(state.device, variant.kernel, variant.constants);
     encodeSampleInPieces(this.host(state), encoder, args, { geo, pieces, pipeline, variant });
@@ -374,7 +393,7 @@ export class GridSampler {
     };
   }
 
-  /** One compute pass: params[8] / params[4] (row pitch) is filled in here from the dispatch size. */
+  /** One compute pass: the row pitch (params[8], or see rowPitchIndex) is filled in here from the dispatch size. */
   private record(
     encoder: GPUCommandEncoder,
     pipeline: GPUComputePipeline,
@@ -384,7 +403,7 @@ export class GridSampler {
     bindings: Binding[],
   ): void {
     const dispatch = dispatchSize(invocations, WORKGROUP_SIZE, this.device.limits.maxComputeWorkgroupsPerDimension);
-    params[variant.kernel === 'affine-grid' ? 4 : 8] = dispatch.rowPitch;
+    params[rowPitchIndex(variant.kernel)] = dispatch.rowPitch;
     const uniform = this.uniformBuffer(params);
     const pass = encoder.beginComputePass({ label: variant.kernel });
     pass.setPipeline(pipeline);

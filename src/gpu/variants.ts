@@ -63,6 +63,25 @@ export function forwardVariant(
   };
 }
 
+/**
+ * The float16-storage forward variant: grid-sample-2d/3d with float16 loads, channels first or last,
+ * never the vec4 entry points (4 float16 channels are 2 words, not a vec4 of floats).
+ */
+export function float16ForwardVariant(geo: SampleGeometry, opts: ResolvedOptions): Variant {
+  const base = forwardVariant(geo, opts);
+  return {
+    kernel: geo.spatialDims === 2 ? 'grid-sample-2d-float16' : 'grid-sample-3d-float16',
+    constants: base.constants,
+  };
+}
+
+/** Where a kernel's Params struct holds the dispatch's row pitch (see sampler's record). */
+export function rowPitchIndex(kernel: KernelName): number {
+  if (kernel === 'affine-grid') return 4;
+  if (kernel === 'float16-pack') return 1;
+  return 8;
+}
+
 export function affineVariant(spatialDims: 2 | 3, alignCorners: boolean): Variant {
   return {
     kernel: 'affine-grid',

@@ -52,7 +52,7 @@ interface Case {
   input: Tensor;
   grid: Tensor;
   gradOutput: Tensor;
-  options: Required<Omit<GridSampleOptions, 'layout'>>;
+  options: Required<Omit<GridSampleOptions, 'layout' | 'dtype'>>;
   sizes: number[]; // input spatial sizes in grid coordinate order (x, y[, z])
 }
 

@@ -1,0 +1,61 @@
+// Packs float32 values into float16 words: the store of a float16 grid_sample. The sampling kernel
+// writes f32 into a scratch buffer, then one invocation here owns one output word. Two neighbouring
+// float16 outputs share a u32 word but belong to different sampling invocations (the neighbouring
+// pixel, channels first), so storing halves from the sampler would race; here no two invocations touch
+// the same word. The last word of an odd count keeps its high half (bytes past the output) as it was.
+//
+// Rounding is done here by hand, to nearest even as IEEE and PyTorch's .half() do, with overflow to
+// ±Inf and NaN kept NaN: WGSL leaves pack2x16float's result undefined outside the finite float16 range
+// and lets it round either way.
+
+override WORKGROUP_SIZE: u32 = 64u;
+
+struct Params {
+  // float16 values to write
+  count: u32,
+  // invocations per row of a 2-D dispatch
+  row_pitch: u32,
+}
+
+@group(0) @binding(0) var<storage, read> source: array<f32>;
+@group(0) @binding(1) var<storage, read_write> output: array<u32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+// The binary16 bits of `v`, rounded to nearest even.
+fn float16_bits(v: f32) -> u32 {
+  let bits = bitcast<u32>(v);
+  let sign = (bits >> 16u) & 0x8000u;
+  let magnitude = bits & 0x7fffffffu;
+  if (magnitude > 0x7f800000u) {
+    return sign | 0x7e00u; // NaN
+  }
+  if (magnitude >= 0x477ff000u) {
+    return sign | 0x7c00u; // 65520 and above round to Inf, as does Inf
+  }
+  if (magnitude >= 0x38800000u) {
+    // normal (>= 2^-14): rebias the exponent (127 - 15 = 112) and round off 13 mantissa bits, ties to
+    // even; a carry into the exponent is the right result
+    let odd = (magnitude >> 13u) & 1u;
+    return sign | ((magnitude - 0x38000000u + 0xfffu + odd) >> 13u);
+  }
+  // subnormal: a multiple of 2^-24, found exactly by scaling (a power of two) and round(), which rounds
+  // half to even; 1024 comes out as the smallest normal's bits
+  return sign | u32(round(abs(v) * 16777216.0));
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn float16_pack(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let word = gid.x + gid.y * params.row_pitch;
+  let first = word * 2u;
+  if (first >= params.count) {
+    return;
+  }
+  let low = float16_bits(source[first]);
+  var high: u32;
+  if (first + 1u < params.count) {
+    high = float16_bits(source[first + 1u]) << 16u;
+  } else {
+    high = output[word] & 0xffff0000u;
+  }
+  output[word] = high | low;
+}

@@ -1,0 +1,59 @@
+// grid_sample on float16 buffers (dtype 'float16' of encodeGridSample). Input and grid are read as
+// float16 by the sampling kernels (grid-sample-storage-float16-*.wgsl); the arithmetic is float32. Two
+// passes: the kernel writes float32 results to a scratch buffer, then float16-pack.wgsl rounds them to
+// float16 with one invocation per output word, because neighbouring float16 outputs share a word but
+// come from different sampling invocations (a store of one half would race with its neighbour's).
+import { elementCount, type ResolvedOptions, type SampleGeometry } from '../options.js';
+import type { ChunkLimit } from './chunking.js';
+import type { Binding, PieceHost } from './piecewise.js';
+import { pipelineSync } from './pipelines.js';
+import { float16ForwardVariant, sampleParams, type Variant, WORKGROUP_SIZE } from './variants.js';
+
+/** What the sampler lends this module. */
+export interface Float16Host {
+  readonly device: GPUDevice;
+  record: PieceHost['record'];
+  /** A STORAGE buffer of at least `bytes` (at most the chunk limit), kept by the sampler for reuse. */
+  scratch(bytes: number): GPUBuffer;
+}
+
+export interface Float16Job {
+  geo: SampleGeometry;
+  opts: ResolvedOptions;
+  /** How many pieces the call would take as float32 (see chunking.ts): float16 runs in one. */
+  pieces: number;
+  limit: ChunkLimit;
+}
+
+const PACK: Variant = { kernel: 'float16-pack', constants: { WORKGROUP_SIZE } };
+const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+
+/** Records a float16 grid_sample: `input`, `grid` and `output` are bindings of the caller's buffers. */
+export function encodeFloat16GridSample(
+  host: Float16Host,
+  encoder: GPUCommandEncoder,
+  buffers: { input: Binding; grid: Binding; output: Binding },
+  { geo, opts, pieces, limit }: Float16Job,
+): void {
+  const count = elementCount(geo.outputShape);
+  if (pieces > 1) {
+    throw new RangeError(
+      `encodeGridSample: dtype 'float16' runs in one piece: the output ${fmt(geo.outputShape)}, input and grid must each fit ` +
+        `${limit.bytes} bytes (set by ${limit.name}) as float32 values; split the call along the batch or output rows, or use dtype 'float32'`,
+    );
+  }
+  const variant = float16ForwardVariant(geo, opts);
+  const sample = pipelineSync(host.device, variant.kernel, variant.constants);
+  const pack = pipelineSync(host.device, PACK.kernel, PACK.constants);
+  const values: Binding = [host.scratch(count * 4), count * 4];
+  const points = geo.n * geo.outD * geo.outH * geo.outW;
+  host.record(encoder, sample, variant, sampleParams(geo, 0), points, [buffers.input, buffers.grid, values]);
+  // count and the row pitch (filled in by record), padded to 16 bytes
+  const packParams = new Uint32Array([count, 0, 0, 0]);
+  host.record(encoder, pack, PACK, packParams, Math.ceil(count / 2), [values, buffers.output]);
+}
+
+/** The scratch size for `bytes` of float32 values: a power of two, so few sizes are ever kept. */
+export function float16ScratchBytes(bytes: number, limit: ChunkLimit): number {
+  return Math.min(limit.bytes, Math.max(256, 2 ** Math.ceil(Math.log2(bytes))));
+}

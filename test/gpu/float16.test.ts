@@ -1,0 +1,173 @@
+// dtype 'float16' of encodeGridSample: float16 input, grid and output buffers on any adapter (no
+// shader-f16), float32 arithmetic. Reference: gridSampleCpu on the float16 values (exact in float32),
+// its output rounded to float16 on the host by @petamoriken/float16; the GPU must match within one
+// float16 ulp and leave every byte past the output alone.
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  GridSampler,
+  type GridSampleOptions,
+  gridSample,
+  gridSampleCpu,
+  type Mode,
+  type PaddingMode,
+  type Tensor,
+} from '../../src/index.js';
+import {
+  beyondOneUlp,
+  decodeFloat16,
+  float16Buffer,
+  readHalves,
+  roundToFloat16,
+  SENTINEL_HALF,
+} from '../helpers/float16.js';
+import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { randomTensor } from '../helpers/random.js';
+
+const device = await createTestDevice();
+const seed = Number(process.env.FLOAT16_SEED ?? Date.now() % 2 ** 31);
+const MODES: Mode[] = ['bilinear', 'nearest', 'bicubic'];
+const PADDINGS: PaddingMode[] = ['zeros', 'border', 'reflection'];
+const SPECIAL_GRID = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1, -1, 0, 3.5, -7, 1e5];
+
+/** Random grid in [-1.3, 1.3], about one point in eight replaced by a special value. */
+function hostileGrid(shape: number[], caseSeed: number): Tensor {
+  const grid = randomTensor(shape, caseSeed, -1.3, 1.3);
+  const pick = randomTensor([grid.data.length], caseSeed + 7, 0, 1).data;
+  for (let i = 0; i < grid.data.length; i++) {
+    if (pick[i] < 0.125) grid.data[i] = SPECIAL_GRID[Math.floor(pick[i] * 8 * SPECIAL_GRID.length)];
+  }
+  return grid;
+}
+
+describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEED=${seed})`, async () => {
+  const gpu = device as GPUDevice;
+  const sampler = await GridSampler.create({ device: gpu });
+  afterAll(() => {
+    sampler.destroy();
+    gpu.destroy();
+  });
+  useErrorScopes(() => gpu);
+
+  /** Runs one float16 call on the GPU; returns the output values and the halves past them. */
+  async function runFloat16(input: Tensor, grid: Tensor, outputShape: number[], options: GridSampleOptions) {
+    const count = outputShape.reduce((a, b) => a * b, 1);
+    const buffers = {
+      input: float16Buffer(gpu, input.data),
+      grid: float16Buffer(gpu, grid.data),
+      output: float16Buffer(gpu, new Float32Array(0), Math.ceil(count / 2) + 2),
+    };
+    const encoder = gpu.createCommandEncoder();
+    sampler.encodeGridSample(
+      encoder,
+      { ...buffers, inputShape: input.shape, gridShape: grid.shape },
+      { ...options, dtype: 'float16' },
+    );
+    gpu.queue.submit([encoder.finish()]);
+    const halves = await readHalves(gpu, buffers.output);
+    for (const buffer of Object.values(buffers)) buffer.destroy();
+    return { values: decodeFloat16(halves.subarray(0, count)), tail: halves.subarray(count) };
+  }
+
+  /** Every mode, padding and alignCorners on random odd shapes, against the float16-rounded reference. */
+  async function checkCases(spatialDims: 2 | 3, layout: 'nchw' | 'nhwc', caseSeed: number) {
+    let cases = 0;
+    for (const mode of MODES) {
+      if (spatialDims === 3 && mode === 'bicubic') continue;
+      for (const paddingMode of PADDINGS) {
+        for (const alignCorners of [false, true]) {
+          const s = caseSeed + 101 * cases++;
+          const size = (k: number) => 1 + ((s * (k + 3)) % 7); // 1 .. 7, odd and even
+          const [n, c] = [1 + (s % 2), 1 + ((s >> 1) % 3) * 2]; // C = 1, 3 or 5
+          const spatial = spatialDims === 2 ? [size(0), size(1)] : [size(0), size(1), size(2)];
+          const out = spatialDims === 2 ? [size(3), size(4)] : [size(3), size(4), size(5)];
+          const inputShape = layout === 'nhwc' ? [n, ...spatial, c] : [n, c, ...spatial];
+          const outputShape = layout === 'nhwc' ? [n, ...out, c] : [n, c, ...out];
+          const input = randomTensor(inputShape, s, -4, 4);
+          input.data.set(roundToFloat16(input.data));
+          const grid = hostileGrid([n, ...out, spatialDims], s + 1);
+          grid.data.set(roundToFloat16(grid.data));
+          const options = { mode, paddingMode, alignCorners, layout };
+          const reference = roundToFloat16(gridSampleCpu(input, grid, options).data);
+          const { values, tail } = await runFloat16(input, grid, outputShape, options);
+          const label = `${JSON.stringify(options)} input [${inputShape}] grid [${grid.shape}]`;
+          const bad = beyondOneUlp(values, reference);
+          expect(
+            bad.slice(0, 5).map((i) => `#${i}: ${values[i]} vs ${reference[i]}`),
+            `${label}: beyond one float16 ulp`,
+          ).toEqual([]);
+          expect([...tail].every((h) => h === SENTINEL_HALF), `${label}: halves past the output`).toBe(true);
+        }
+      }
+    }
+  }
+
+  it('2-D, channels first: every mode, padding and alignCorners within one float16 ulp', async () => {
+    await checkCases(2, 'nchw', seed);
+  });
+
+  it('2-D, channels last (layout nhwc): every mode, padding and alignCorners within one float16 ulp', async () => {
+    await checkCases(2, 'nhwc', seed + 1);
+  });
+
+  it('3-D (grid points of 3 halves, every other one mid-word), both layouts, within one float16 ulp', async () => {
+    await checkCases(3, 'nchw', seed + 2);
+    await checkCases(3, 'nhwc', seed + 3);
+  });
+
+  it('rounds to nearest even, overflows to ±Inf and keeps NaN, as PyTorch .half() does', async () => {
+    // nearest sampling copies values through the f32 path unchanged, so the output is the input: a
+    // float16 input can only carry float16 values; bilinear between two of them makes the halfway points
+    const row = [65504, -65504, 2 ** -24, -(2 ** -24), 2 ** -14, 1, 1 + 2 ** -10, Number.NaN, Infinity, -Infinity];
+    const input = { data: new Float32Array(row), shape: [1, 1, 1, row.length] };
+    const w = row.length;
+    // x of pixel centres, alignCorners true; then midpoints of 65504 and -65504 (0), 1 and 1 + 2^-10
+    const xs = row.map((_, i) => (2 * i) / (w - 1) - 1);
+    const grid = { data: new Float32Array(xs.flatMap((x) => [x, 0])), shape: [1, 1, w, 2] };
+    const options = { mode: 'nearest', alignCorners: true } as const;
+    const { values } = await runFloat16(input, grid, [1, 1, 1, w], options);
+    expect([...values]).toEqual([...roundToFloat16(gridSampleCpu(input, grid, options).data)]);
+    expect([...values]).toEqual(row);
+    // bilinear halfway between 1 and 1 + 2^-10 is 1 + 2^-11: a tie, rounded to even (1)
+    const x = (xs[5] + xs[6]) / 2;
+    const half = await runFloat16(input, { data: new Float32Array([x, 0]), shape: [1, 1, 1, 2] }, [1, 1, 1, 1], {
+      alignCorners: true,
+    });
+    expect(half.values[0]).toBe(1);
+  });
+
+  it("float16 errors: unknown dtype, float16 outside encodeGridSample, buffers too small, too large for one binding", async () => {
+    const input = { data: new Float32Array(12), shape: [1, 3, 2, 2] };
+    const grid = { data: new Float32Array(2), shape: [1, 1, 1, 2] };
+    expect(() => gridSampleCpu(input, grid, { dtype: 'float64' as never })).toThrow(
+      /dtype must be 'float32' or 'float16'.*got "float64"/,
+    );
+    expect(() => gridSampleCpu(input, grid, { dtype: 16 as never })).toThrow(TypeError);
+    expect(() => gridSampleCpu(input, grid, { dtype: 'float16' })).toThrow(/only with GridSampler.encodeGridSample/);
+    await expect(sampler.gridSample(input, grid, { dtype: 'float16' })).rejects.toThrow(/encodeGridSample/);
+    await expect(gridSample(input, grid, { dtype: 'float16', backend: 'cpu' })).rejects.toThrow(/encodeGridSample/);
+    const gradOutput = { data: new Float32Array(3), shape: [1, 3, 1, 1] };
+    await expect(sampler.gridSampleBackward(gradOutput, input, grid, { dtype: 'float16' })).rejects.toThrow(
+      TypeError,
+    );
+    // 12 float16 values need 24 bytes; 3 (odd) need 8, whole words
+    const small = gpu.createBuffer({ size: 20, usage: GPUBufferUsage.STORAGE });
+    const words = gpu.createBuffer({ size: 24, usage: GPUBufferUsage.STORAGE });
+    const encoder = gpu.createCommandEncoder();
+    const args = { input: small, inputShape: [1, 3, 2, 2], grid: words, gridShape: [1, 1, 1, 2], output: words };
+    expect(() => sampler.encodeGridSample(encoder, args, { dtype: 'float16' })).toThrow(
+      /input buffer has 20 bytes but its shape needs 12 float16 values \(24 bytes\)/,
+    );
+    const odd = { ...args, input: words, output: gpu.createBuffer({ size: 6, usage: GPUBufferUsage.STORAGE }) };
+    expect(() => sampler.encodeGridSample(encoder, odd, { dtype: 'float16' })).toThrow(
+      /3 float16 values \(8 bytes, rounded up to whole 4-byte words\)/,
+    );
+    // as float32 the input is 48 bytes, more than one 32-byte binding: float16 does not run in pieces
+    const tiny = await GridSampler.create({ device: gpu, maxChunkBytes: 32 });
+    expect(() => tiny.encodeGridSample(encoder, { ...args, input: words }, { dtype: 'float16' })).toThrow(
+      /dtype 'float16' runs in one piece.*32 bytes \(set by maxChunkBytes\)/,
+    );
+    tiny.destroy();
+    encoder.finish();
+    for (const buffer of [small, words, odd.output]) buffer.destroy();
+  });
+});
