@@ -13,7 +13,6 @@ import type { AffineGridOptions, GridSampleOptions, Tensor } from '../types.js';
 import * as backward from './backward.js';
 import { type ChunkLimit, chunkLimit, planAffineGrid, planGridSample } from './chunking.js';
 import { requestDevice } from './device.js';
-import { encodeFloat16GridSample, float16ScratchBytes } from './float16.js';
 import {
   compilePipeline,
   createDeviceState,
@@ -25,6 +24,7 @@ import {
 } from './device-state.js';
 import { dispatchSize } from './dispatch.js';
 import { BufferUsage } from './flags.js';
+import { encodeFloat16GridSample, float16ScratchBytes } from './float16.js';
 import { checkBuffer, checkEncodeArgs, checkSamplerOptions, type GridSamplerOptions } from './gpu-args.js';
 import {
   affineInPieces,

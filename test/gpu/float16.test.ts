@@ -4,8 +4,8 @@
 // float16 ulp and leave every byte past the output alone.
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  GridSampler,
   type GridSampleOptions,
+  GridSampler,
   gridSample,
   gridSampleCpu,
   type Mode,
@@ -71,12 +71,14 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
   /** Every mode, padding and alignCorners on random odd shapes, against the float16-rounded reference. */
   async function checkCases(spatialDims: 2 | 3, layout: 'nchw' | 'nhwc', caseSeed: number) {
     let cases = 0;
+    let offByOne = 0;
+    let total = 0;
     for (const mode of MODES) {
       if (spatialDims === 3 && mode === 'bicubic') continue;
       for (const paddingMode of PADDINGS) {
         for (const alignCorners of [false, true]) {
           const s = caseSeed + 101 * cases++;
-          const size = (k: number) => 1 + ((s * (k + 3)) % 7); // 1 .. 7, odd and even
+          const size = (k: number) => 1 + ((s * (k + 3)) % (spatialDims === 2 ? 11 : 7)); // odd and even
           const [n, c] = [1 + (s % 2), 1 + ((s >> 1) % 3) * 2]; // C = 1, 3 or 5
           const spatial = spatialDims === 2 ? [size(0), size(1)] : [size(0), size(1), size(2)];
           const out = spatialDims === 2 ? [size(3), size(4)] : [size(3), size(4), size(5)];
@@ -95,10 +97,19 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
             bad.slice(0, 5).map((i) => `#${i}: ${values[i]} vs ${reference[i]}`),
             `${label}: beyond one float16 ulp`,
           ).toEqual([]);
-          expect([...tail].every((h) => h === SENTINEL_HALF), `${label}: halves past the output`).toBe(true);
+          expect(
+            [...tail].every((h) => h === SENTINEL_HALF),
+            `${label}: halves past the output`,
+          ).toBe(true);
+          offByOne += values.filter((v, i) => !Object.is(v, reference[i]) && !(v === 0 && reference[i] === 0)).length;
+          total += values.length;
         }
       }
     }
+    console.log(`float16 ${spatialDims}-D ${layout}: ${offByOne} of ${total} values one ulp off, the rest exact`);
+    // one ulp covers f32 results that differ from the CPU's in their last bits next to a float16
+    // rounding boundary: rare. Rounding other than to nearest would put about half the values one off.
+    expect(offByOne, 'values one float16 ulp off').toBeLessThanOrEqual(Math.ceil(total * 0.02));
   }
 
   it('2-D, channels first: every mode, padding and alignCorners within one float16 ulp', async () => {
@@ -114,28 +125,37 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
     await checkCases(3, 'nhwc', seed + 3);
   });
 
-  it('rounds to nearest even, overflows to ±Inf and keeps NaN, as PyTorch .half() does', async () => {
-    // nearest sampling copies values through the f32 path unchanged, so the output is the input: a
-    // float16 input can only carry float16 values; bilinear between two of them makes the halfway points
-    const row = [65504, -65504, 2 ** -24, -(2 ** -24), 2 ** -14, 1, 1 + 2 ** -10, Number.NaN, Infinity, -Infinity];
-    const input = { data: new Float32Array(row), shape: [1, 1, 1, row.length] };
-    const w = row.length;
-    // x of pixel centres, alignCorners true; then midpoints of 65504 and -65504 (0), 1 and 1 + 2^-10
-    const xs = row.map((_, i) => (2 * i) / (w - 1) - 1);
-    const grid = { data: new Float32Array(xs.flatMap((x) => [x, 0])), shape: [1, 1, w, 2] };
-    const options = { mode: 'nearest', alignCorners: true } as const;
-    const { values } = await runFloat16(input, grid, [1, 1, 1, w], options);
-    expect([...values]).toEqual([...roundToFloat16(gridSampleCpu(input, grid, options).data)]);
-    expect([...values]).toEqual(row);
-    // bilinear halfway between 1 and 1 + 2^-10 is 1 + 2^-11: a tie, rounded to even (1)
-    const x = (xs[5] + xs[6]) / 2;
-    const half = await runFloat16(input, { data: new Float32Array([x, 0]), shape: [1, 1, 1, 2] }, [1, 1, 1, 1], {
+  it('passes float16 specials through, rounds to nearest even and overflows to ±Inf, as .half() does', async () => {
+    // nearest copies values through the f32 path unchanged: subnormals, the largest half, NaN, ±Inf
+    const row = [65504, -65504, 2 ** -24, -(2 ** -24), 2 ** -14, 1, Number.NaN, Infinity, -Infinity];
+    const input = { data: new Float32Array(row), shape: [1, 1, 1, 9] };
+    // with alignCorners and W = 9, pixel x sits at grid x = x / 4 - 1: every quarter pixel is exact
+    const at = (xs: number[], ys = xs.map(() => 0)) => ({
+      data: new Float32Array(xs.flatMap((x, i) => [x / 4 - 1, ys[i]])),
+      shape: [1, 1, xs.length, 2],
+    });
+    const copied = await runFloat16(input, at(row.map((_, i) => i)), [1, 1, 1, 9], {
+      mode: 'nearest',
       alignCorners: true,
     });
-    expect(half.values[0]).toBe(1);
+    expect([...copied.values]).toEqual(row);
+    // bilinear at 1/4, 1/2, 3/4 from 1 to 1 + 2^-10, and halfway from 1 + 2^-10 to 1 + 2^-9: exact f32
+    // values 1 + 2^-12, 1 + 2^-11 (tie), 1 + 3 * 2^-12 and 1 + 3 * 2^-11 (tie), which round to nearest,
+    // ties to the even mantissa
+    const steps = { data: new Float32Array([0, 0, 0, 0, 1, 1 + 2 ** -10, 1 + 2 ** -9, 0, 0]), shape: [1, 1, 1, 9] };
+    const rounded = await runFloat16(steps, at([4.25, 4.5, 4.75, 5.5]), [1, 1, 1, 4], { alignCorners: true });
+    expect([...rounded.values]).toEqual([1, 1, 1 + 2 ** -10, 1 + 2 ** -9]);
+    // bicubic overshoot between two largest halves: 65504 * 1.375 in f32, beyond float16, so ±Inf
+    const edge = [0, 0, -65504, 65504, 65504, -65504, 0, 0, 0];
+    const peaks = { data: new Float32Array([...edge, ...edge.map((v) => -v)]), shape: [1, 1, 2, 9] };
+    const options = { mode: 'bicubic', alignCorners: true } as const;
+    const grid = at([3.5, 3.5], [-1, 1]);
+    const overflow = await runFloat16(peaks, grid, [1, 1, 1, 2], options);
+    expect([...overflow.values]).toEqual([Infinity, -Infinity]);
+    expect([...roundToFloat16(gridSampleCpu(peaks, grid, options).data)]).toEqual([Infinity, -Infinity]);
   });
 
-  it("float16 errors: unknown dtype, float16 outside encodeGridSample, buffers too small, too large for one binding", async () => {
+  it('float16 errors: unknown dtype, float16 outside encodeGridSample, buffers too small, too large for one binding', async () => {
     const input = { data: new Float32Array(12), shape: [1, 3, 2, 2] };
     const grid = { data: new Float32Array(2), shape: [1, 1, 1, 2] };
     expect(() => gridSampleCpu(input, grid, { dtype: 'float64' as never })).toThrow(
@@ -146,9 +166,7 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
     await expect(sampler.gridSample(input, grid, { dtype: 'float16' })).rejects.toThrow(/encodeGridSample/);
     await expect(gridSample(input, grid, { dtype: 'float16', backend: 'cpu' })).rejects.toThrow(/encodeGridSample/);
     const gradOutput = { data: new Float32Array(3), shape: [1, 3, 1, 1] };
-    await expect(sampler.gridSampleBackward(gradOutput, input, grid, { dtype: 'float16' })).rejects.toThrow(
-      TypeError,
-    );
+    await expect(sampler.gridSampleBackward(gradOutput, input, grid, { dtype: 'float16' })).rejects.toThrow(TypeError);
     // 12 float16 values need 24 bytes; 3 (odd) need 8, whole words
     const small = gpu.createBuffer({ size: 20, usage: GPUBufferUsage.STORAGE });
     const words = gpu.createBuffer({ size: 24, usage: GPUBufferUsage.STORAGE });
