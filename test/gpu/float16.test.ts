@@ -4,6 +4,7 @@
 // float16 ulp and leave every byte past the output alone.
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  affineGridCpu,
   type GridSampleOptions,
   GridSampler,
   gridSample,
@@ -124,6 +125,55 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
     await checkCases(3, 'nchw', seed + 2);
     await checkCases(3, 'nhwc', seed + 3);
   });
+
+  // The error against float32 storage is quantization, not arithmetic: each input value moves by up to
+  // 2^-11 of itself, the output again, and each grid value by half its float16 spacing: 2^-12 below 1
+  // in magnitude (W / 8192 pixels), 2^-11 from 1 to 2 (W / 4096). Measured on [1, 3, 256, 256] images
+  // in [0, 1] warped by a rotation (README documents these numbers, with a margin): the grid's share
+  // dominates and grows with the image's steepest step between neighbouring pixels.
+  const DOCUMENTED_ERROR = {
+    smooth: { bilinear: 2e-3, bicubic: 2.5e-3 },
+    noise: { bilinear: 0.05, bicubic: 0.06 },
+  };
+  for (const image of ['smooth', 'noise'] as const) {
+    for (const mode of ['bilinear', 'bicubic'] as const) {
+      it(`error against float32 storage, ${image} image warp [1, 3, 256, 256] ${mode}: within the documented bound`, async () => {
+        const [h, w] = [256, 256];
+        const input = randomTensor([1, 3, h, w], 20260 + (mode === 'bicubic' ? 1 : 0), 0, 1);
+        if (image === 'smooth') {
+          for (let c = 0; c < 3; c++) {
+            for (let y = 0; y < h; y++) {
+              for (let x = 0; x < w; x++) {
+                input.data[(c * h + y) * w + x] = 0.5 + 0.25 * Math.sin(x / 9 + c) + 0.25 * Math.cos(y / 13 - c);
+              }
+            }
+          }
+        }
+        const [cos, sin] = [0.9 * Math.cos(Math.PI / 6), 0.9 * Math.sin(Math.PI / 6)];
+        const theta = { data: new Float32Array([cos, -sin, 0.05, sin, cos, -0.1]), shape: [1, 2, 3] };
+        const grid = affineGridCpu(theta, [1, 3, h, w]);
+        const options = { mode, paddingMode: 'border' } as const;
+        const reference = gridSampleCpu(input, grid, options).data;
+        const { values } = await runFloat16(input, grid, [1, 3, h, w], options);
+        let worst = 0;
+        for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(values[i] - reference[i]));
+        // steepest step between neighbouring pixels, for the bilinear bound
+        let steepest = 0;
+        for (let i = 0; i < input.data.length; i++) {
+          if ((i + 1) % w) steepest = Math.max(steepest, Math.abs(input.data[i + 1] - input.data[i]));
+          if (i + w < input.data.length) steepest = Math.max(steepest, Math.abs(input.data[i + w] - input.data[i]));
+        }
+        console.log(`float16 vs float32 storage, ${image} ${mode}: max abs error ${worst.toExponential(3)}`);
+        expect(worst).toBeLessThanOrEqual(DOCUMENTED_ERROR[image][mode]);
+        if (mode === 'bilinear') {
+          // input and output rounding (2^-11 of max |value| = 1 each) plus the grid's shift in x and y,
+          // each at most (size / 4096) pixels for grid values below 2 in magnitude (beyond, border
+          // padding clips the coordinate and no shift matters)
+          expect(worst).toBeLessThanOrEqual(2 ** -10 + steepest * ((w + h) / 4096));
+        }
+      });
+    }
+  }
 
   it('passes float16 specials through, rounds to nearest even and overflows to ±Inf, as .half() does', async () => {
     // nearest copies values through the f32 path unchanged: subnormals, the largest half, NaN, ±Inf
