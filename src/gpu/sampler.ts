@@ -48,17 +48,20 @@ export type { GridSamplerOptions };
  * const args: EncodeGridSampleArgs = { input, inputShape: [1, 3, 64, 64], grid, gridShape: [1, 32, 32, 2], output };
  */
 export interface EncodeGridSampleArgs {
-  /** Dense float32 input, STORAGE usage (and COPY_SRC if it must be split into pieces). */
+  /**
+   * Dense float32 input (float16 with `dtype: 'float16'`), STORAGE usage (and COPY_SRC if it must be
+   * split into pieces).
+   */
   input: GPUBuffer;
   /** `[N, C, H, W]` or `[N, C, D, H, W]`; `[N, H, W, C]` or `[N, D, H, W, C]` with `layout: 'nhwc'`. */
   inputShape: readonly number[];
-  /** Dense float32 grid, STORAGE usage (and COPY_SRC if it must be split into pieces). */
+  /** Dense float32 grid (float16 with `dtype: 'float16'`), STORAGE usage (and COPY_SRC if split). */
   grid: GPUBuffer;
   /** `[N, H_out, W_out, 2]` or `[N, D_out, H_out, W_out, 3]`. */
   gridShape: readonly number[];
   /**
    * Receives `[N, C, H_out, W_out]` (or 3-D; `[N, H_out, W_out, C]` with `layout: 'nhwc'`) float32
-   * values; STORAGE usage (and COPY_DST if split).
+   * values (float16 with `dtype: 'float16'`); STORAGE usage (and COPY_DST if split).
    */
   output: GPUBuffer;
 }
@@ -181,11 +184,16 @@ export class GridSampler {
   /**
    * Records grid_sample into `encoder` on buffers you own: no upload, no readback, so it chains
    * with other GPU work. Buffers hold dense float32 data in the shapes given and need STORAGE usage.
+   * With `dtype: 'float16'` all three hold IEEE float16 values (2 bytes each, rounded up to whole
+   * 4-byte words), on any adapter: float16 loads and stores, float32 arithmetic, results rounded to
+   * nearest even. Such calls must fit one buffer binding (no pieces).
    *
    * @example
    * const encoder = device.createCommandEncoder();
    * sampler.encodeGridSample(encoder, { input, inputShape: [1, 3, 64, 64], grid, gridShape: [1, 64, 64, 2], output });
    * device.queue.submit([encoder.finish()]);
+   * // float16 buffers, e.g. onnxruntime-web float16 tensors' gpuBuffer
+   * sampler.encodeGridSample(encoder, { input: half.gpuBuffer, inputShape, grid, gridShape, output }, { dtype: 'float16' });
    */
   encodeGridSample(encoder: GPUCommandEncoder, args: EncodeGridSampleArgs, options?: GridSampleOptions): void {
     this.checkAlive();
