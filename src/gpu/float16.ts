@@ -5,7 +5,7 @@
 // come from different sampling invocations (a store of one half would race with its neighbour's).
 import { elementCount, type ResolvedOptions, type SampleGeometry } from '../options.js';
 import type { ChunkLimit } from './chunking.js';
-import type { Binding, PieceHost } from './piecewise.js';
+import type { Binding, PieceHost, ScratchRole } from './piecewise.js';
 import { pipelineSync } from './pipelines.js';
 import { float16ForwardVariant, sampleParams, type Variant, WORKGROUP_SIZE } from './variants.js';
 
@@ -13,9 +13,12 @@ import { float16ForwardVariant, sampleParams, type Variant, WORKGROUP_SIZE } fro
 export interface Float16Host {
   readonly device: GPUDevice;
   record: PieceHost['record'];
-  /** A STORAGE buffer of at least `bytes` (at most the chunk limit), kept by the sampler for reuse. */
-  scratch(bytes: number): GPUBuffer;
+  /** The STORAGE buffer of `role`, made with `bytes` the first time and kept by the sampler for reuse. */
+  scratch(role: ScratchRole, bytes: number): GPUBuffer;
 }
+
+/** The caller's input, grid and output buffers, with the bytes of each to bind. */
+export type Float16Bindings = [input: Binding, grid: Binding, output: Binding];
 
 export interface Float16Job {
   geo: SampleGeometry;
@@ -32,7 +35,7 @@ const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 export function encodeFloat16GridSample(
   host: Float16Host,
   encoder: GPUCommandEncoder,
-  buffers: { input: Binding; grid: Binding; output: Binding },
+  [input, grid, output]: Float16Bindings,
   { geo, opts, pieces, limit }: Float16Job,
 ): void {
   const count = elementCount(geo.outputShape);
@@ -45,15 +48,12 @@ export function encodeFloat16GridSample(
   const variant = float16ForwardVariant(geo, opts);
   const sample = pipelineSync(host.device, variant.kernel, variant.constants);
   const pack = pipelineSync(host.device, PACK.kernel, PACK.constants);
-  const values: Binding = [host.scratch(count * 4), count * 4];
+  // one f32 scratch per power-of-two size, so few sizes are ever kept
+  const bytes = Math.min(limit.bytes, Math.max(256, 2 ** Math.ceil(Math.log2(count * 4))));
+  const values: Binding = [host.scratch(`float16 values ${bytes}`, bytes), count * 4];
   const points = geo.n * geo.outD * geo.outH * geo.outW;
-  host.record(encoder, sample, variant, sampleParams(geo, 0), points, [buffers.input, buffers.grid, values]);
+  host.record(encoder, sample, variant, sampleParams(geo, 0), points, [input, grid, values]);
   // count and the row pitch (filled in by record), padded to 16 bytes
   const packParams = new Uint32Array([count, 0, 0, 0]);
-  host.record(encoder, pack, PACK, packParams, Math.ceil(count / 2), [values, buffers.output]);
-}
-
-/** The scratch size for `bytes` of float32 values: a power of two, so few sizes are ever kept. */
-export function float16ScratchBytes(bytes: number, limit: ChunkLimit): number {
-  return Math.min(limit.bytes, Math.max(256, 2 ** Math.ceil(Math.log2(bytes))));
+  host.record(encoder, pack, PACK, packParams, Math.ceil(count / 2), [values, output]);
 }

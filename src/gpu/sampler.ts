@@ -24,7 +24,7 @@ import {
 } from './device-state.js';
 import { dispatchSize } from './dispatch.js';
 import { BufferUsage } from './flags.js';
-import { encodeFloat16GridSample, float16ScratchBytes } from './float16.js';
+import { encodeFloat16GridSample, type Float16Bindings } from './float16.js';
 import { checkBuffer, checkEncodeArgs, checkSamplerOptions, type GridSamplerOptions } from './gpu-args.js';
 import {
   affineInPieces,
@@ -32,6 +32,7 @@ import {
   encodeAffineInPieces,
   encodeSampleInPieces,
   type PieceHost,
+  type ScratchRole,
   sampleInPieces,
   writeFloats,
 } from './piecewise.js';
@@ -209,20 +210,17 @@ export class GridSampler {
     const limit = this.limit(state);
     const pieces = planGridSample(geo, limit);
     if (opts.dtype === 'float16') {
-      const buffers: Record<'input' | 'grid' | 'output', Binding> = {
-        input: [args.input, input],
-        grid: [args.grid, grid],
-        output: [args.output, output],
-      };
       const host = {
         device: state.device,
         record: this.host(state).record,
-        scratch: (bytes: number) => {
-          const size = float16ScratchBytes(bytes, limit);
-          return scratchBuffer(state, `float16 values ${size}`, size);
-        },
+        scratch: (role: ScratchRole, bytes: number) => scratchBuffer(state, role, bytes),
       };
-      encodeFloat16GridSample(host, encoder, buffers, { geo, opts, pieces: pieces.length, limit });
+      const bindings: Float16Bindings = [
+        [args.input, input],
+        [args.grid, grid],
+        [args.output, output],
+      ];
+      encodeFloat16GridSample(host, encoder, bindings, { geo, opts, pieces: pieces.length, limit });
       return;
     }
     const variant = forwardVariant(geo, opts);
