@@ -10,14 +10,17 @@
 // its random reads).
 // --layout nhwc: the input transposed to channels last (on the CPU, outside the timing) and sampled
 // with `layout: 'nhwc'`; --layout nchw,nhwc: both layouts of the working tree, A/B.
+// --dtype float16: input, grid and output as float16 buffers (`dtype: 'float16'`, converted on the CPU
+// outside the timing); --dtype float32,float16: both, A/B (the ratio is then float32 / float16).
 import { execSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Float16Array } from '@petamoriken/float16';
 import { GridSampler } from '../src/gpu/sampler.js';
-import type { Layout, Tensor } from '../src/types.js';
+import type { Dtype, Layout, Tensor } from '../src/types.js';
 import type { Measurement } from './contender.js';
 import { createBuffer, timeGpu, toChannelsLast } from './contenders/ours.js';
 import { installNodeWebGpu } from './node-setup.js';
@@ -33,10 +36,20 @@ const { values } = parseArgs({
     grid: { type: 'string', default: 'random' },
     against: { type: 'string' },
     layout: { type: 'string', default: 'nchw' },
+    dtype: { type: 'string', default: 'float32' },
   },
 });
 // --layout nchw,nhwc: both, A/B in one process (the ratio is then nchw / nhwc)
 const layouts = values.layout.split(',') as Layout[];
+const dtypes = values.dtype.split(',') as Dtype[];
+
+/** A float16 buffer of `values` (whole 4-byte words), for `dtype: 'float16'`. */
+function float16Buffer(device: GPUDevice, values: Float32Array | number, label: string): GPUBuffer {
+  const halves = typeof values === 'number' ? new Float16Array(values + (values % 2)) : new Float16Array(values);
+  const padded = new Uint16Array(halves.length + (halves.length % 2));
+  padded.set(new Uint16Array(halves.buffer, halves.byteOffset, halves.length));
+  return createBuffer(device, new Float32Array(padded.buffer), label);
+}
 
 function gridFor(w: Workload, kind: string, random: Tensor): Tensor {
   if (kind === 'random') return random;
@@ -83,34 +96,34 @@ const ms = (v: number) => v.toFixed(1);
 for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
   const data = workloadData(w);
   const grid = gridFor(w, values.grid, data.grid);
-  const gridBuffer = createBuffer(device, grid.data, 'bench grid');
-  const output = createBuffer(device, elements(outputShapeOf(w)), 'bench output');
-  const owned = [gridBuffer, output];
   const runs: { name: string; run: () => Promise<Measurement>; times: number[]; cpu: number[] }[] = [];
-  for (const layout of layouts) {
-    const [n, c, ...spatial] = data.input.shape;
-    const input =
-      layout === 'nhwc'
-        ? { data: toChannelsLast(data.input.data, data.input.shape), shape: [n, ...spatial, c] }
-        : data.input;
-    const options = { ...optionsOf(w), ...(layout === 'nhwc' ? { layout } : {}) };
-    const inputBuffer = createBuffer(device, input.data, 'bench input');
-    owned.push(inputBuffer);
-    const buffers = { input: inputBuffer, inputShape: input.shape, grid: gridBuffer, gridShape: grid.shape, output };
-    for (const [name, s] of samplers) {
-      const run = () =>
-        timeGpu(device, timer, () => {
-          const encoder = device.createCommandEncoder({ label: 'bench kernels' });
-          s.encodeGridSample(encoder, buffers, options);
-          device.queue.submit([encoder.finish()]);
-        });
-      await run();
-      runs.push({
-        name: layouts.length > 1 ? `${name} ${layout}` : name,
-        run,
-        times: [] as number[],
-        cpu: [] as number[],
-      });
+  const owned: GPUBuffer[] = [];
+  for (const dtype of dtypes) {
+    const make = dtype === 'float16' ? float16Buffer : createBuffer;
+    const gridBuffer = make(device, grid.data, 'bench grid');
+    const output = make(device, elements(outputShapeOf(w)), 'bench output');
+    owned.push(gridBuffer, output);
+    for (const layout of layouts) {
+      const [n, c, ...spatial] = data.input.shape;
+      const input =
+        layout === 'nhwc'
+          ? { data: toChannelsLast(data.input.data, data.input.shape), shape: [n, ...spatial, c] }
+          : data.input;
+      const options = { ...optionsOf(w), ...(layout === 'nhwc' ? { layout } : {}), dtype };
+      const inputBuffer = make(device, input.data, 'bench input');
+      owned.push(inputBuffer);
+      const buffers = { input: inputBuffer, inputShape: input.shape, grid: gridBuffer, gridShape: grid.shape, output };
+      for (const [name, s] of samplers) {
+        const run = () =>
+          timeGpu(device, timer, () => {
+            const encoder = device.createCommandEncoder({ label: 'bench kernels' });
+            s.encodeGridSample(encoder, buffers, options);
+            device.queue.submit([encoder.finish()]);
+          });
+        await run();
+        const variant = [layouts.length > 1 ? layout : '', dtypes.length > 1 ? dtype : ''].filter(Boolean).join(' ');
+        runs.push({ name: variant ? `${name} ${variant}` : name, run, times: [] as number[], cpu: [] as number[] });
+      }
     }
   }
   for (let i = 0; i < rounds; i++) {
@@ -135,7 +148,7 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
   }
   for (const b of owned) b.destroy();
   console.log(
-    `${w.id} ${values.grid} grid, ${layouts.join(' and ')}, ${timer ? 'GPU timestamps' : 'submit-to-done'}: ${parts.join('; ')}`,
+    `${w.id} ${values.grid} grid, ${layouts.join(' and ')}, ${dtypes.join(' and ')}, ${timer ? 'GPU timestamps' : 'submit-to-done'}: ${parts.join('; ')}`,
   );
 }
 for (const [, s] of samplers) s.destroy();

@@ -21,26 +21,24 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> output: array<u32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-// The binary16 bits of `v`, rounded to nearest even.
+// The binary16 bits of `v`, rounded to nearest even. Every case is computed and one selected, without
+// branches: software GPUs run both sides of a branch anyway, and this measured faster there.
 fn float16_bits(v: f32) -> u32 {
   let bits = bitcast<u32>(v);
   let sign = (bits >> 16u) & 0x8000u;
   let magnitude = bits & 0x7fffffffu;
-  if (magnitude > 0x7f800000u) {
-    return sign | 0x7e00u; // NaN
-  }
-  if (magnitude >= 0x477ff000u) {
-    return sign | 0x7c00u; // 65520 and above round to Inf, as does Inf
-  }
-  if (magnitude >= 0x38800000u) {
-    // normal (>= 2^-14): rebias the exponent (127 - 15 = 112) and round off 13 mantissa bits, ties to
-    // even; a carry into the exponent is the right result
-    let odd = (magnitude >> 13u) & 1u;
-    return sign | ((magnitude - 0x38000000u + 0xfffu + odd) >> 13u);
-  }
+  // normal (>= 2^-14): rebias the exponent (127 - 15 = 112) and round off 13 mantissa bits, ties to
+  // even; a carry into the exponent is the right result. Wraps below 2^-14, where it is not selected.
+  let odd = (magnitude >> 13u) & 1u;
+  let normal = (magnitude - 0x38000000u + 0xfffu + odd) >> 13u;
   // subnormal: a multiple of 2^-24, found exactly by scaling (a power of two) and round(), which rounds
-  // half to even; 1024 comes out as the smallest normal's bits
-  return sign | u32(round(abs(v) * 16777216.0));
+  // half to even; 1024 comes out as the smallest normal's bits. Clamped (not selected) for large v.
+  let subnormal = u32(round(min(abs(v), 1.0) * 16777216.0));
+  var half = select(normal, subnormal, magnitude < 0x38800000u);
+  // 65520 and above round to Inf, as does Inf; NaN stays NaN
+  half = select(half, 0x7c00u, magnitude >= 0x477ff000u);
+  half = select(half, 0x7e00u, magnitude > 0x7f800000u);
+  return sign | half;
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
