@@ -50,10 +50,12 @@ export function encodeFloat16GridSample(
   const pack = pipelineSync(host.device, PACK.kernel, PACK.constants);
   // one f32 scratch per power-of-two size, so few sizes are ever kept
   const bytes = Math.min(limit.bytes, Math.max(256, 2 ** Math.ceil(Math.log2(count * 4))));
-  const values: Binding = [host.scratch(`float16 values ${bytes}`, bytes), count * 4];
+  const scratch = host.scratch(`float16 values ${bytes}`, bytes);
   const points = geo.n * geo.outD * geo.outH * geo.outW;
-  host.record(encoder, sample, variant, sampleParams(geo, 0), points, [input, grid, values]);
-  // count and the row pitch (filled in by record), padded to 16 bytes
+  host.record(encoder, sample, variant, sampleParams(geo, 0), points, [input, grid, [scratch, count * 4]]);
+  // count and the row pitch (filled in by record), padded to 16 bytes; the pack pass reads the values
+  // 4 at a time, so its binding is rounded up to 16 bytes (within the scratch buffer)
   const packParams = new Uint32Array([count, 0, 0, 0]);
-  host.record(encoder, pack, PACK, packParams, Math.ceil(count / 2), [values, output]);
+  const values: Binding = [scratch, Math.min(scratch.size, Math.ceil(count / 4) * 16)];
+  host.record(encoder, pack, PACK, packParams, Math.ceil(count / 4), [values, output]);
 }

@@ -175,6 +175,22 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
     }
   }
 
+  it('writes exactly the output for every count modulo 4 (the pack pass takes 4 values at a time)', async () => {
+    for (let count = 1; count <= 9; count++) {
+      const values = Float32Array.from({ length: count }, (_, i) => (i + 1) / 8);
+      const input = { data: values, shape: [1, 1, 1, count] };
+      // nearest at each pixel centre (alignCorners): the output is the input
+      const xs = [...values.keys()].map((i) => (count === 1 ? 0 : (2 * i) / (count - 1) - 1));
+      const grid = { data: new Float32Array(xs.flatMap((x) => [x, 0])), shape: [1, 1, count, 2] };
+      const out = await runFloat16(input, grid, [1, 1, 1, count], { mode: 'nearest', alignCorners: true });
+      expect([...out.values], `count ${count}`).toEqual([...values]);
+      expect(
+        [...out.tail].every((h) => h === SENTINEL_HALF),
+        `count ${count}: halves past the output`,
+      ).toBe(true);
+    }
+  });
+
   it('passes float16 specials through, rounds to nearest even and overflows to ±Inf, as .half() does', async () => {
     // nearest copies values through the f32 path unchanged: subnormals, the largest half, NaN, ±Inf
     const row = [65504, -65504, 2 ** -24, -(2 ** -24), 2 ** -14, 1, Number.NaN, Infinity, -Infinity];
