@@ -39,7 +39,11 @@ export function encodeFloat16GridSample(
   { geo, opts, pieces, limit }: Float16Job,
 ): void {
   const count = elementCount(geo.outputShape);
-  if (pieces > 1) {
+  // the pack pass reads the f32 values 4 at a time: its binding is rounded up to 16 bytes, which may
+  // pass maxChunkBytes by up to 12 bytes (a preference) but not the device's limits
+  const valueBytes = Math.ceil(count / 4) * 16;
+  const { maxStorageBufferBindingSize, maxBufferSize } = host.device.limits;
+  if (pieces > 1 || valueBytes > Math.min(maxStorageBufferBindingSize, maxBufferSize)) {
     throw new RangeError(
       `encodeGridSample: dtype 'float16' runs in one piece: the output ${fmt(geo.outputShape)}, input and grid must each fit ` +
         `${limit.bytes} bytes (set by ${limit.name}) as float32 values; split the call along the batch or output rows, or use dtype 'float32'`,
@@ -49,13 +53,12 @@ export function encodeFloat16GridSample(
   const sample = pipelineSync(host.device, variant.kernel, variant.constants);
   const pack = pipelineSync(host.device, PACK.kernel, PACK.constants);
   // one f32 scratch per power-of-two size, so few sizes are ever kept
-  const bytes = Math.min(limit.bytes, Math.max(256, 2 ** Math.ceil(Math.log2(count * 4))));
+  const bytes = Math.max(valueBytes, Math.min(limit.bytes, Math.max(256, 2 ** Math.ceil(Math.log2(count * 4)))));
   const scratch = host.scratch(`float16 values ${bytes}`, bytes);
   const points = geo.n * geo.outD * geo.outH * geo.outW;
   host.record(encoder, sample, variant, sampleParams(geo, 0), points, [input, grid, [scratch, count * 4]]);
-  // count and the row pitch (filled in by record), padded to 16 bytes; the pack pass reads the values
-  // 4 at a time, so its binding is rounded up to 16 bytes (within the scratch buffer)
+  // count and the row pitch (filled in by record), padded to 16 bytes
   const packParams = new Uint32Array([count, 0, 0, 0]);
-  const values: Binding = [scratch, Math.min(scratch.size, Math.ceil(count / 4) * 16)];
+  const values: Binding = [scratch, valueBytes];
   host.record(encoder, pack, PACK, packParams, Math.ceil(count / 4), [values, output]);
 }

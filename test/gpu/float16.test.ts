@@ -50,7 +50,13 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
   useErrorScopes(() => gpu);
 
   /** Runs one float16 call on the GPU; returns the output values and the halves past them. */
-  async function runFloat16(input: Tensor, grid: Tensor, outputShape: number[], options: GridSampleOptions) {
+  async function runFloat16(
+    input: Tensor,
+    grid: Tensor,
+    outputShape: number[],
+    options: GridSampleOptions,
+    on: GridSampler = sampler,
+  ) {
     const count = outputShape.reduce((a, b) => a * b, 1);
     const buffers = {
       input: float16Buffer(gpu, input.data),
@@ -58,7 +64,7 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
       output: float16Buffer(gpu, new Float32Array(0), Math.ceil(count / 2) + 2),
     };
     const encoder = gpu.createCommandEncoder();
-    sampler.encodeGridSample(
+    on.encodeGridSample(
       encoder,
       { ...buffers, inputShape: input.shape, gridShape: grid.shape },
       { ...options, dtype: 'float16' },
@@ -189,6 +195,21 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
         `count ${count}: halves past the output`,
       ).toBe(true);
     }
+  });
+
+  it('runs where the output fills a binding limit that is not a multiple of 16 bytes', async () => {
+    // 18 values of input, grid and output: 72 bytes each as float32, exactly maxChunkBytes; the pack
+    // pass reads the values 4 at a time, 80 bytes, so its scratch buffer is rounded up past the limit
+    const tight = await GridSampler.create({ device: gpu, maxChunkBytes: 72 });
+    const input = randomTensor([1, 2, 1, 9], seed, -4, 4);
+    input.data.set(roundToFloat16(input.data));
+    const grid = randomTensor([1, 1, 9, 2], seed + 1, -1, 1);
+    grid.data.set(roundToFloat16(grid.data));
+    const reference = roundToFloat16(gridSampleCpu(input, grid).data);
+    const { values, tail } = await runFloat16(input, grid, [1, 2, 1, 9], {}, tight);
+    tight.destroy();
+    expect(beyondOneUlp(values, reference)).toEqual([]);
+    expect([...tail].every((h) => h === SENTINEL_HALF)).toBe(true);
   });
 
   it('passes float16 specials through, rounds to nearest even and overflows to ±Inf, as .half() does', async () => {
