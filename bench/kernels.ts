@@ -18,8 +18,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GridSampler } from '../src/gpu/sampler.js';
 import type { Layout, Tensor } from '../src/types.js';
+import { toChannelsLast } from '../test/helpers/layout.js';
 import type { Measurement } from './contender.js';
-import { createBuffer, timeGpu, toChannelsLast } from './contenders/ours.js';
+import { createBuffer, timeGpu } from './contenders/ours.js';
 import { installNodeWebGpu } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
 import { summarize } from './stats.js';
@@ -88,11 +89,7 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
   const owned = [gridBuffer, output];
   const runs: { name: string; run: () => Promise<Measurement>; times: number[]; cpu: number[] }[] = [];
   for (const layout of layouts) {
-    const [n, c, ...spatial] = data.input.shape;
-    const input =
-      layout === 'nhwc'
-        ? { data: toChannelsLast(data.input.data, data.input.shape), shape: [n, ...spatial, c] }
-        : data.input;
+    const input = layout === 'nhwc' ? toChannelsLast(data.input) : data.input;
     const options = { ...optionsOf(w), ...(layout === 'nhwc' ? { layout } : {}) };
     const inputBuffer = createBuffer(device, input.data, 'bench input');
     owned.push(inputBuffer);
