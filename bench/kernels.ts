@@ -21,8 +21,9 @@ import { parseArgs } from 'node:util';
 import { Float16Array } from '@petamoriken/float16';
 import { GridSampler } from '../src/gpu/sampler.js';
 import type { Dtype, Layout, Tensor } from '../src/types.js';
+import { toChannelsLast } from '../test/helpers/layout.js';
 import type { Measurement } from './contender.js';
-import { createBuffer, timeGpu, toChannelsLast } from './contenders/ours.js';
+import { createBuffer, timeGpu } from './contenders/ours.js';
 import { installNodeWebGpu } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
 import { summarize } from './stats.js';
@@ -104,11 +105,7 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
     const output = make(device, elements(outputShapeOf(w)), 'bench output');
     owned.push(gridBuffer, output);
     for (const layout of layouts) {
-      const [n, c, ...spatial] = data.input.shape;
-      const input =
-        layout === 'nhwc'
-          ? { data: toChannelsLast(data.input.data, data.input.shape), shape: [n, ...spatial, c] }
-          : data.input;
+      const input = layout === 'nhwc' ? toChannelsLast(data.input) : data.input;
       const options = { ...optionsOf(w), ...(layout === 'nhwc' ? { layout } : {}), dtype };
       const inputBuffer = make(device, input.data, 'bench input');
       owned.push(inputBuffer);

@@ -8,7 +8,7 @@ import * as ortNode from 'onnxruntime-node';
 import { GridSampler } from '../src/gpu/sampler.js';
 import type { Contender } from './contender.js';
 import { type Ort, ortCpu, ortWebGpu, startOrtWebGpu } from './contenders/onnxruntime.js';
-import { oursCpu, oursEndToEnd, oursGpu, oursGpuChannelsLast } from './contenders/ours.js';
+import { oursCpu, oursEndToEnd, oursGpu } from './contenders/ours.js';
 import { pytorchCpu, pytorchUnavailable } from './contenders/pytorch.js';
 import { installNodeWebGpu, loadOrtWeb, settle } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
@@ -51,7 +51,7 @@ const torch = torchMissing ? undefined : pytorchCpu();
 
 const contenders: Contender[] = [
   oursGpu(sampler, timer),
-  oursGpuChannelsLast(sampler, timer),
+  oursGpu(sampler, timer, 'nhwc'),
   oursEndToEnd(sampler),
   oursCpu(),
   ortWebGpu(ortNative, 'webgpu', device, softwareGpuCpuNs),

@@ -3,6 +3,8 @@
 
 import { gridSampleCpu } from '../../src/cpu/grid-sample.js';
 import type { GridSampler } from '../../src/gpu/sampler.js';
+import type { Layout } from '../../src/types.js';
+import { toChannelsFirst, toChannelsLast } from '../../test/helpers/layout.js';
 import type { Contender, Measurement } from '../contender.js';
 import { timeWall } from '../contender.js';
 import type { PassTimer } from '../pass-timer.js';
@@ -47,92 +49,35 @@ export async function timeGpu(
   });
 }
 
-export function oursGpu(sampler: GridSampler, timer: PassTimer | undefined): Contender {
-  const device = sampler.device;
-  return {
-    id: 'ours-gpu',
-    label: 'ours, GPU kernel',
-    timing: timer
-      ? 'GPU timestamps of the compute pass; wall = encode + submit + onSubmittedWorkDone'
-      : 'encode + submit + onSubmittedWorkDone (no timestamp-query)',
-    async prepare(workload, { input, grid }) {
-      const count = elements(outputShapeOf(workload));
-      const args = {
-        input: createBuffer(device, input.data, 'bench input'),
-        inputShape: input.shape,
-        grid: createBuffer(device, grid.data, 'bench grid'),
-        gridShape: grid.shape,
-        output: createBuffer(device, count, 'bench output'),
-      };
-      const options = optionsOf(workload);
-      const encode = () => {
-        const encoder = device.createCommandEncoder({ label: 'bench ours' });
-        sampler.encodeGridSample(encoder, args, options);
-        device.queue.submit([encoder.finish()]);
-      };
-      return {
-        run: () => timeGpu(device, timer, encode),
-        output: async () => {
-          encode();
-          return readBuffer(device, args.output, count);
-        },
-        release: () => {
-          for (const b of [args.input, args.grid, args.output]) b.destroy();
-        },
-      };
-    },
-  };
-}
-
-/** [N, C, ...spatial] to [N, ...spatial, C] (untimed, to prepare a channels-last input). */
-export function toChannelsLast(data: Float32Array, shape: readonly number[]): Float32Array {
-  const [n, c, ...spatial] = shape;
-  const plane = spatial.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(data.length);
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      for (let p = 0; p < plane; p++) out[(b * plane + p) * c + ch] = data[(b * c + ch) * plane + p];
-    }
-  }
-  return out;
-}
-
-/** [N, ...spatial, C] back to [N, C, ...spatial] (untimed, for the correctness check). */
-function toChannelsFirst(data: Float32Array, n: number, c: number): Float32Array {
-  const plane = data.length / (n * c);
-  const out = new Float32Array(data.length);
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      for (let p = 0; p < plane; p++) out[(b * c + ch) * plane + p] = data[(b * plane + p) * c + ch];
-    }
-  }
-  return out;
-}
-
 /**
- * The GPU kernel on an input that is channels-last already (`layout: 'nhwc'`, as images and many
- * web tensors are): the input is transposed once before timing, the output is channels-last too.
+ * The GPU kernel on GPU-resident buffers. With `layout: 'nhwc'` the input is channels-last already, as
+ * images and many web tensors are: it is transposed once before timing, and so is the output.
  */
-export function oursGpuChannelsLast(sampler: GridSampler, timer: PassTimer | undefined): Contender {
+export function oursGpu(sampler: GridSampler, timer: PassTimer | undefined, layout: Layout = 'nchw'): Contender {
   const device = sampler.device;
+  const channelsLast = layout === 'nhwc';
   return {
-    id: 'ours-gpu-nhwc',
-    label: 'ours, GPU kernel, channels-last input',
-    timing: "as ours-gpu, with layout: 'nhwc' (input transposed before timing)",
-    async prepare(workload, { input, grid }) {
-      const outShape = outputShapeOf(workload);
-      const count = elements(outShape);
-      const [n, c, ...spatial] = input.shape;
+    id: channelsLast ? 'ours-gpu-nhwc' : 'ours-gpu',
+    label: channelsLast ? 'ours, GPU kernel, channels-last input' : 'ours, GPU kernel',
+    timing: channelsLast
+      ? "as ours-gpu, with layout: 'nhwc' (input transposed before timing)"
+      : timer
+        ? 'GPU timestamps of the compute pass; wall = encode + submit + onSubmittedWorkDone'
+        : 'encode + submit + onSubmittedWorkDone (no timestamp-query)',
+    async prepare(workload, data) {
+      const outputShape = outputShapeOf(workload);
+      const count = elements(outputShape);
+      const input = channelsLast ? toChannelsLast(data.input) : data.input;
       const args = {
-        input: createBuffer(device, toChannelsLast(input.data, input.shape), 'bench input nhwc'),
-        inputShape: [n, ...spatial, c],
-        grid: createBuffer(device, grid.data, 'bench grid'),
-        gridShape: grid.shape,
+        input: createBuffer(device, input.data, `bench input ${layout}`),
+        inputShape: input.shape,
+        grid: createBuffer(device, data.grid.data, 'bench grid'),
+        gridShape: data.grid.shape,
         output: createBuffer(device, count, 'bench output'),
       };
-      const options = { ...optionsOf(workload), layout: 'nhwc' as const };
+      const options = { ...optionsOf(workload), layout };
       const encode = () => {
-        const encoder = device.createCommandEncoder({ label: 'bench ours nhwc' });
+        const encoder = device.createCommandEncoder({ label: `bench ours ${layout}` });
         sampler.encodeGridSample(encoder, args, options);
         device.queue.submit([encoder.finish()]);
       };
@@ -140,7 +85,10 @@ export function oursGpuChannelsLast(sampler: GridSampler, timer: PassTimer | und
         run: () => timeGpu(device, timer, encode),
         output: async () => {
           encode();
-          return toChannelsFirst(await readBuffer(device, args.output, count), outShape[0], outShape[1]);
+          const out = await readBuffer(device, args.output, count);
+          if (!channelsLast) return out;
+          const [n, c, ...spatial] = outputShape;
+          return toChannelsFirst({ data: out, shape: [n, ...spatial, c] }).data;
         },
         release: () => {
           for (const b of [args.input, args.grid, args.output]) b.destroy();

@@ -1,20 +1,15 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { affineGridBackwardCpu, GridSampler, gridSampleBackwardCpu, type Tensor } from '../../src/index.js';
 import { expectTensorClose } from '../helpers/compare.js';
 import { gradientTolerance, transformerCases } from '../helpers/golden-backward.js';
-import { createTestDevice, readBuffer, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, readBuffer, storageBuffer, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
 
 const device = await createTestDevice();
 
 describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () => {
   const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
   const usage = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
   /** A buffer full of 7s, to show that the backward overwrites what was there. */
   const dirty = (elements: number) => storageBuffer(gpu, new Float32Array(Math.max(elements, 1)).fill(7));

@@ -1,22 +1,17 @@
 // Dispatch shapes at the kernel's real workgroup size: more than maxComputeWorkgroupsPerDimension
 // workgroups fold into y, and more batches than that limit still sample every batch.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WORKGROUP_SIZE } from '../../src/gpu/variants.js';
-import { GridSampler, gridSampleCpu } from '../../src/index.js';
+import { gridSampleCpu } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
-import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
 
 const device = await createTestDevice();
 
 describe.skipIf(!device)('dispatch folding at WORKGROUP_SIZE', async () => {
   const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
 
   it('samples every point of a grid that needs more than maxComputeWorkgroupsPerDimension workgroups', async () => {
     const max = gpu.limits.maxComputeWorkgroupsPerDimension;

@@ -2,10 +2,9 @@
 // gridFromFlow and the image helpers. Each call returns the CPU reference's result or throws a
 // documented error, within a time limit.
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   affineGridBackwardCpu,
-  GridSampler,
   gridFromFlow,
   gridSampleBackwardCpu,
   gridSampleCpu,
@@ -15,7 +14,7 @@ import {
   tensorFromImage,
   warpImage,
 } from '../../src/index.js';
-import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
 import {
   affineCaseArb,
   count,
@@ -67,12 +66,7 @@ describe.skipIf(!device)(
   `hostile input to the backward and image functions (seed ${seed}; replay with FC_SEED=${seed})`,
   async () => {
     const gpu = device as GPUDevice;
-    const sampler = await GridSampler.create({ device: gpu });
-    afterAll(() => {
-      sampler.destroy();
-      gpu.destroy();
-    });
-    useErrorScopes(() => gpu);
+    const sampler = await useTestSampler(gpu);
 
     it('gridSampleBackwardCpu and GridSampler.gridSampleBackward agree or throw documented errors', async () => {
       const caseArb = sampleCaseArb.chain((c) => {

@@ -1,5 +1,4 @@
-import { afterAll, describe, it } from 'vitest';
-import { GridSampler } from '../../src/index.js';
+import { describe, it } from 'vitest';
 import { expectTensorClose } from '../helpers/compare.js';
 import {
   affineBackwardCases,
@@ -8,7 +7,7 @@ import {
   gradientTolerance,
   transformerCases,
 } from '../helpers/golden-backward.js';
-import { createTestDevice, readBuffer, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, readBuffer, storageBuffer, useTestSampler } from '../helpers/gpu.js';
 
 const device = await createTestDevice();
 
@@ -16,12 +15,7 @@ describe.skipIf(!device)(
   `GridSampler backward on WebGPU against PyTorch ${backwardTorchVersion} autograd goldens`,
   async () => {
     const gpu = device as GPUDevice;
-    const sampler = await GridSampler.create({ device: gpu });
-    afterAll(() => {
-      sampler.destroy();
-      gpu.destroy();
-    });
-    useErrorScopes(() => gpu);
+    const sampler = await useTestSampler(gpu);
 
     it.each(backwardCases.map((c) => [c.name, c] as const))('gridSampleBackward %s', async (_, c) => {
       const { gradInput, gradGrid } = await sampler.gridSampleBackward(c.gradOutput, c.input, c.grid, c.options);

@@ -1,19 +1,13 @@
-import { afterAll, describe, it } from 'vitest';
-import { GridSampler } from '../../src/index.js';
+import { describe, it } from 'vitest';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { affineCases, goldenTorchVersion, sampleCases } from '../helpers/golden.js';
-import { createTestDevice, readBuffer, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, readBuffer, storageBuffer, useTestSampler } from '../helpers/gpu.js';
 
 const device = await createTestDevice();
 
 describe.skipIf(!device)(`GridSampler on WebGPU against PyTorch ${goldenTorchVersion} goldens`, async () => {
   const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
 
   it.each(sampleCases.map((c) => [c.name, c] as const))('gridSample %s', async (_, c) => {
     const out = await sampler.gridSample(c.input, c.grid, c.options);

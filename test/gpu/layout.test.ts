@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type GridSampleOptions, GridSampler, gridSample, gridSampleCpu, type Tensor } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { goldenTorchVersion, type SampleCase, sampleCases } from '../helpers/golden.js';
-import { createTestDevice, readBuffer, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, readBuffer, storageBuffer, useErrorScopes, useTestSampler } from '../helpers/gpu.js';
 import { toChannelsLast } from '../helpers/layout.js';
 import { randomTensor } from '../helpers/random.js';
 
@@ -26,12 +26,7 @@ describe.skipIf(!device)(
   `GridSampler with layout 'nhwc' against PyTorch ${goldenTorchVersion} goldens, transposed`,
   async () => {
     const gpu = device as GPUDevice;
-    const sampler = await GridSampler.create({ device: gpu });
-    afterAll(() => {
-      sampler.destroy();
-      gpu.destroy();
-    });
-    useErrorScopes(() => gpu);
+    const sampler = await useTestSampler(gpu);
     const nhwc = (c: SampleCase): GridSampleOptions => ({ ...c.options, layout: 'nhwc' });
 
     it.each(sampleCases.map((c) => [c.name, c] as const))('gridSample %s', async (_, c) => {

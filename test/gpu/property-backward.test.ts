@@ -2,11 +2,11 @@
 // ±Infinity, -0, denormals and huge values included), and on crowded grids where many points land on
 // the same input pixels, so the atomic scatter of gradInput runs under contention.
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
-import { GridSampler, gridSampleBackwardCpu, type Mode, type PaddingMode, type Tensor } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { gridSampleBackwardCpu, type Mode, type PaddingMode, type Tensor } from '../../src/index.js';
 import { expectTensorClose } from '../helpers/compare.js';
 import { gradientTolerance } from '../helpers/golden-backward.js';
-import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
 
 const device = await createTestDevice();
@@ -61,12 +61,7 @@ const caseArb = fc
 
 describe.skipIf(!device)('GPU backward equals the CPU backward', async () => {
   const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
 
   it(`random shapes, options and grids, crowded ones included (seed ${seed}; replay with FC_SEED=${seed})`, async () => {
     console.log(`fast-check seed ${seed}`);

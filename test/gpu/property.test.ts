@@ -1,10 +1,10 @@
 // Property test: random shapes, options, layouts and grids (NaN, ±Infinity, -0, denormals, huge values
 // included) give the same result on the GPU as on the CPU reference.
 import fc from 'fast-check';
-import { afterAll, describe, it } from 'vitest';
-import { GridSampler, gridSampleCpu, type Layout, type Mode, type PaddingMode } from '../../src/index.js';
+import { describe, it } from 'vitest';
+import { gridSampleCpu, type Layout, type Mode, type PaddingMode } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
-import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
 
 const device = await createTestDevice();
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
@@ -56,12 +56,7 @@ const caseArb = fc
 
 describe.skipIf(!device)('GPU equals the CPU reference on random cases', async () => {
   const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
 
   it(`random shapes, options and grids (seed ${seed}; replay with FC_SEED=${seed})`, async () => {
     console.log(`fast-check seed ${seed}`);

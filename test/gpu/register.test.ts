@@ -1,20 +1,14 @@
 // The registration example converges on the GPU (SwiftShader in CI): gradient descent through
 // grid_sample and affine_grid and their backward passes recovers a known affine transform.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AffineRegistration, affineTheta, syntheticImage } from '../../examples/register-core.js';
-import { GridSampler } from '../../src/index.js';
-import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
 
 const device = await createTestDevice();
 
 describe.skipIf(!device)('examples/register-core: affine registration by gradient descent on the GPU', async () => {
   const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
 
   const image = syntheticImage(64);
   const trueTheta = affineTheta(12, [1.1, 0.92], [0.12, -0.08]);

@@ -1,10 +1,9 @@
 // Resources and concurrency: repeated calls leave GPU buffers, caches and the JS heap flat; concurrent
 // calls each get their own correct result; inputs are never modified and outputs never alias them.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   affineGridCpu,
   type GridSampleOptions,
-  GridSampler,
   gridSample,
   gridSampleCpu,
   type Mode,
@@ -12,7 +11,7 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
-import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
 
 const device = await createTestDevice();
@@ -57,12 +56,7 @@ function heapAfterGc(): number {
 
 describe.skipIf(!device)('resources and concurrency', async () => {
   const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
 
   it('1000 calls of mixed shapes leave GPU buffers, caches and the JS heap flat after warm-up', async () => {
     const cases = Array.from({ length: 24 }, (_, i) => mixedCase(i, i, true));

@@ -1,19 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GridSampler, gridSample, gridSampleCpu, type Tensor } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
-import { createTestDevice, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, storageBuffer, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
 
 const device = await createTestDevice();
 
 describe.skipIf(!device)('GridSampler behaviour on WebGPU', async () => {
   const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
 
   it('compiles each variant once and allocates no buffers for repeated same-shaped calls', async () => {
     const input = randomTensor([2, 3, 9, 7], 3);

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { affineGridCpu, type GridSampleOptions, GridSampler, gridSampleCpu, type Tensor } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
-import { createTestDevice, readBuffer, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, readBuffer, storageBuffer, useErrorScopes, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
 
 const defaultDevice = await createTestDevice('default');
@@ -12,12 +12,7 @@ const MiB = 2 ** 20;
 
 describe.skipIf(!defaultDevice)('a device with default limits (128 MiB per binding, 256 MiB per buffer)', async () => {
   const gpu = defaultDevice as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
 
   it('samples a real [1, 80, 1024, 1024] float32 input (320 MiB) equal to the CPU reference', async () => {
     expect(gpu.limits.maxStorageBufferBindingSize).toBe(128 * MiB);

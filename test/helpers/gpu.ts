@@ -1,7 +1,8 @@
 // A real WebGPU device for tests: Google's Dawn (the `webgpu` package), which runs on SwiftShader's
 // software Vulkan from Debian's chromium package when the machine has no GPU.
 import { existsSync } from 'node:fs';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect } from 'vitest';
+import { GridSampler } from '../../src/index.js';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -49,6 +50,20 @@ export function useErrorScopes(getDevice: () => GPUDevice): void {
     expect(validation?.message ?? null, 'WebGPU validation error').toBeNull();
     expect(outOfMemory?.message ?? null, 'WebGPU out-of-memory error').toBeNull();
   });
+}
+
+/**
+ * A sampler on `device` for the enclosing suite: every test runs inside error scopes, and the sampler
+ * and device are destroyed after the suite.
+ */
+export async function useTestSampler(device: GPUDevice): Promise<GridSampler> {
+  const sampler = await GridSampler.create({ device });
+  afterAll(() => {
+    sampler.destroy();
+    device.destroy();
+  });
+  useErrorScopes(() => device);
+  return sampler;
 }
 
 /** Uploads a Float32Array into a new storage buffer. */
