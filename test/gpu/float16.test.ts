@@ -2,7 +2,7 @@
 // shader-f16), float32 arithmetic. Reference: gridSampleCpu on the float16 values (exact in float32),
 // its output rounded to float16 on the host by @petamoriken/float16; the GPU must match within one
 // float16 ulp and leave every byte past the output alone.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   affineGridCpu,
   type GridSampleOptions,
@@ -21,7 +21,7 @@ import {
   roundToFloat16,
   SENTINEL_HALF,
 } from '../helpers/float16.js';
-import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
 
 const device = await createTestDevice();
@@ -42,12 +42,7 @@ function hostileGrid(shape: number[], caseSeed: number): Tensor {
 
 describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEED=${seed})`, async () => {
   const gpu = device as GPUDevice;
-  const sampler = await GridSampler.create({ device: gpu });
-  afterAll(() => {
-    sampler.destroy();
-    gpu.destroy();
-  });
-  useErrorScopes(() => gpu);
+  const sampler = await useTestSampler(gpu);
 
   /** Runs one float16 call on the GPU; returns the output values and the halves past them. */
   async function runFloat16(
