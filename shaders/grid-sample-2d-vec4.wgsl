@@ -1,8 +1,7 @@
-// grid_sample of a channels-last 4-D input whose pixels start every multiple of 4 floats (in_stride % 4
-// == 0): each tap loads 4 channels at once. The entry point of grid-sample-2d.wgsl's variants that
-// reads `input` as vec4s; the host appends this file after grid-sample-2d.wgsl (whose taps, weights
-// and masks it shares) and coordinates.wgsl. The output is channels last (then C % 4 == 0) or, for the
-// padded channels-last copy of a channels-first input, channels first.
+// grid_sample of a channels-last 4-D input with C a multiple of 4 (`layout: 'nhwc'`): each tap loads 4
+// channels at once, and each pixel's output channels are stored 4 at a time. The entry point of
+// grid-sample-2d.wgsl's variants that reads `input` as vec4s; the host appends this file after
+// grid-sample-2d.wgsl (whose taps, weights and masks it shares) and coordinates.wgsl.
 
 // The input again, 4 floats at a time (one resource, bound at the same binding as `input`).
 @group(0) @binding(0) var<storage, read> input4: array<vec4<f32>>;
@@ -18,46 +17,32 @@ fn grid_sample_2d_vec4(@builtin(global_invocation_id) gid: vec3<u32>) {
   let w = f32(params.in_w);
   let h = f32(params.in_h);
   if (MODE == 0u) {
-    sample_bilinear4(p, w, h, out_plane);
+    sample_bilinear4(p, w, h);
   } else if (MODE == 1u) {
-    sample_nearest4(p, w, h, out_plane);
+    sample_nearest4(p, w, h);
   } else {
-    sample_bicubic4(p, w, h, out_plane);
+    sample_bicubic4(p, w, h);
   }
 }
 
-// Stores channels 4k .. 4k + 3 of one output pixel. Channels last, C is a multiple of 4; channels
-// first (from a padded copy), the last group may hold fewer than 4.
-fn store4(p: Pixel, k: u32, v: vec4<f32>, out_plane: u32) {
+// Stores channels 4k .. 4k + 3 of one output pixel (channels last).
+fn store4(p: Pixel, k: u32, v: vec4<f32>) {
   let value = select(vec4<f32>(0.0), v, p.sampled);
-  let c = 4u * k;
-  if (OUTPUT_CHANNELS_LAST) {
-    output[p.dst + c] = value.x;
-    output[p.dst + c + 1u] = value.y;
-    output[p.dst + c + 2u] = value.z;
-    output[p.dst + c + 3u] = value.w;
-    return;
-  }
-  output[p.dst + c * out_plane] = value.x;
-  if (c + 1u < params.c) {
-    output[p.dst + (c + 1u) * out_plane] = value.y;
-  }
-  if (c + 2u < params.c) {
-    output[p.dst + (c + 2u) * out_plane] = value.z;
-  }
-  if (c + 3u < params.c) {
-    output[p.dst + (c + 3u) * out_plane] = value.w;
-  }
+  let c = p.dst + 4u * k;
+  output[c] = value.x;
+  output[c + 1u] = value.y;
+  output[c + 2u] = value.z;
+  output[c + 3u] = value.w;
 }
 
-// Groups of 4 channels.
+// Groups of 4 channels (C is a multiple of 4).
 fn channel_groups() -> u32 {
-  return (params.c + 3u) / 4u;
+  return params.c / 4u;
 }
 
-fn sample_bilinear4(p: Pixel, w: f32, h: f32, out_plane: u32) {
+fn sample_bilinear4(p: Pixel, w: f32, h: f32) {
   let t = bilinear_taps(p, w, h);
-  // in vec4 units: pixel offsets are multiples of in_stride, itself a multiple of 4
+  // in vec4 units: pixel offsets are multiples of C, itself a multiple of 4
   let o = t.offsets / 4u;
   let src = p.src / 4u;
   for (var k = 0u; k < channel_groups(); k++) {
@@ -66,15 +51,15 @@ fn sample_bilinear4(p: Pixel, w: f32, h: f32, out_plane: u32) {
     let v_ne = select(vec4<f32>(0.0), input4[s + o.y], t.inside.y);
     let v_sw = select(vec4<f32>(0.0), input4[s + o.z], t.inside.z);
     let v_se = select(vec4<f32>(0.0), input4[s + o.w], t.inside.w);
-    store4(p, k, v_nw * t.weights.x + v_ne * t.weights.y + v_sw * t.weights.z + v_se * t.weights.w, out_plane);
+    store4(p, k, v_nw * t.weights.x + v_ne * t.weights.y + v_sw * t.weights.z + v_se * t.weights.w);
   }
 }
 
-fn sample_nearest4(p: Pixel, w: f32, h: f32, out_plane: u32) {
+fn sample_nearest4(p: Pixel, w: f32, h: f32) {
   let t = nearest_tap(p, w, h);
   let src = (p.src + t.offset) / 4u;
   for (var k = 0u; k < channel_groups(); k++) {
-    store4(p, k, select(vec4<f32>(0.0), input4[src + k], t.valid), out_plane);
+    store4(p, k, select(vec4<f32>(0.0), input4[src + k], t.valid));
   }
 }
 
@@ -95,7 +80,7 @@ fn bicubic_row4(row: u32, cols: vec4<u32>, cx: vec4<f32>) -> vec4<f32> {
   return cx.x * input4[row + cols.x] + cx.y * input4[row + cols.y] + cx.z * input4[row + cols.z] + cx.w * input4[row + cols.w];
 }
 
-fn sample_bicubic4(p: Pixel, w: f32, h: f32, out_plane: u32) {
+fn sample_bicubic4(p: Pixel, w: f32, h: f32) {
   let x = grid_sampler_unnormalize(p.g.x, w);
   let y = grid_sampler_unnormalize(p.g.y, h);
   let x0 = floor(x);
@@ -112,7 +97,7 @@ fn sample_bicubic4(p: Pixel, w: f32, h: f32, out_plane: u32) {
       for (var j = 0; j < 4; j++) {
         rows[j] = bicubic_tap_row4(src + k, iy - 1 + j, ix, cx);
       }
-      store4(p, k, cy.x * rows[0] + cy.y * rows[1] + cy.z * rows[2] + cy.w * rows[3], out_plane);
+      store4(p, k, cy.x * rows[0] + cy.y * rows[1] + cy.z * rows[2] + cy.w * rows[3]);
     }
     return;
   }
@@ -124,6 +109,6 @@ fn sample_bicubic4(p: Pixel, w: f32, h: f32, out_plane: u32) {
     for (var j = 0; j < 4; j++) {
       sum += cy[j] * bicubic_row4(src + k + rows[j], cols, cx);
     }
-    store4(p, k, sum, out_plane);
+    store4(p, k, sum);
   }
 }

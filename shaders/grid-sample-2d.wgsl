@@ -11,10 +11,10 @@
 // 0 bilinear, 1 nearest, 2 bicubic
 override MODE: u32 = 0u;
 override WORKGROUP_SIZE: u32 = 64u;
-// Memory order of input and output. Constants at pipeline creation, so each layout compiles to its own
-// straight-line index arithmetic: nothing branches on the layout at run time.
-override INPUT_CHANNELS_LAST: bool = false;
-override OUTPUT_CHANNELS_LAST: bool = false;
+// Memory order of input and output (`layout`: both channels first or both channels last). A constant at
+// pipeline creation, so each layout compiles to its own straight-line index arithmetic: nothing
+// branches on the layout at run time.
+override CHANNELS_LAST: bool = false;
 
 struct Params {
   n: u32,
@@ -27,8 +27,6 @@ struct Params {
   out_w: u32,
   // invocations per row of a 2-D dispatch (large outputs exceed 65535 workgroups in x)
   row_pitch: u32,
-  // channels-last input: floats from one pixel to the next (C, or C rounded up to 4 in a padded copy)
-  in_stride: u32,
 }
 
 // input (binding 0) and grid (binding 1) and their loads, load_input and load_grid, come from the
@@ -48,29 +46,29 @@ struct Pixel {
 
 // A pixel index (row * W + col) to its input offset: the identity channels first.
 fn pixel_offset(i: u32) -> u32 {
-  if (INPUT_CHANNELS_LAST) {
-    return i * params.in_stride;
+  if (CHANNELS_LAST) {
+    return i * params.c;
   }
   return i;
 }
 
 fn pixel_offsets(i: vec4<u32>) -> vec4<u32> {
-  if (INPUT_CHANNELS_LAST) {
-    return i * params.in_stride;
+  if (CHANNELS_LAST) {
+    return i * params.c;
   }
   return i;
 }
 
 // Floats between channels of one input pixel, and of one output pixel.
 fn in_channel_step() -> u32 {
-  if (INPUT_CHANNELS_LAST) {
+  if (CHANNELS_LAST) {
     return 1u;
   }
   return params.in_h * params.in_w;
 }
 
 fn out_channel_step(out_plane: u32) -> u32 {
-  if (OUTPUT_CHANNELS_LAST) {
+  if (CHANNELS_LAST) {
     return 1u;
   }
   return out_plane;
@@ -81,12 +79,9 @@ fn pixel_at(index: u32, out_plane: u32) -> Pixel {
   let batch = index / out_plane;
   let raw = load_grid(index);
   let sampled = !(is_nan(raw.x) || is_nan(raw.y));
-  var in_item = params.c * params.in_h * params.in_w;
-  if (INPUT_CHANNELS_LAST) {
-    in_item = params.in_stride * params.in_h * params.in_w;
-  }
+  let in_item = params.c * params.in_h * params.in_w;
   var dst = index + batch * (params.c - 1u) * out_plane;
-  if (OUTPUT_CHANNELS_LAST) {
+  if (CHANNELS_LAST) {
     dst = index * params.c;
   }
   // a NaN point computes its taps from (0, 0), so every index stays finite and in bounds; its result
@@ -241,7 +236,7 @@ fn tap_offset(row: i32, col: i32) -> u32 {
   let c = u32(clamp(col, 0, i32(params.in_w) - 1));
   // a select rather than pixel_offset's branch: it sits in the loop over rows (W2 measured 1.02-1.06 vs
   // 1.10 against the kernel before layouts, within noise; bench/NOTES.md)
-  return (r * params.in_w + c) * select(1u, params.in_stride, INPUT_CHANNELS_LAST);
+  return (r * params.in_w + c) * select(1u, params.c, CHANNELS_LAST);
 }
 
 fn tap_outside(row: i32, col: i32) -> bool {

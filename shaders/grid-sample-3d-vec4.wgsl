@@ -1,7 +1,6 @@
-// grid_sample of a channels-last 5-D input whose voxels start every multiple of 4 floats: each corner
-// loads 4 channels at once. Appended by the host after grid-sample-3d.wgsl (whose corners it shares)
-// and before coordinates.wgsl; the output is channels last (then C % 4 == 0) or, for the padded
-// channels-last copy of a channels-first input, channels first.
+// grid_sample of a channels-last 5-D input with C a multiple of 4 (`layout: 'nhwc'`): each corner loads
+// 4 channels at once, and each voxel's output channels are stored 4 at a time. Appended by the host
+// after grid-sample-3d.wgsl (whose corners it shares) and before coordinates.wgsl.
 
 // The input again, 4 floats at a time (one resource, bound at the same binding as `input`).
 @group(0) @binding(0) var<storage, read> input4: array<vec4<f32>>;
@@ -14,17 +13,17 @@ fn grid_sample_3d_vec4(@builtin(global_invocation_id) gid: vec3<u32>) {
     return;
   }
   let v = voxel_at(index, out_volume);
-  let groups = (params.c + 3u) / 4u;
+  let groups = params.c / 4u; // C is a multiple of 4
   if (MODE == 1u) {
     let t = nearest_voxel(v);
     let src = (v.src + t.offset) / 4u;
     for (var k = 0u; k < groups; k++) {
-      store4(v, k, select(vec4<f32>(0.0), input4[src + k], t.valid), out_volume);
+      store4(v, k, select(vec4<f32>(0.0), input4[src + k], t.valid));
     }
     return;
   }
   let t = trilinear_taps(v);
-  // in vec4 units: voxel offsets are multiples of in_stride, itself a multiple of 4
+  // in vec4 units: voxel offsets are multiples of C, itself a multiple of 4
   let top = t.top / 4u;
   let bottom = t.bottom / 4u;
   let src = v.src / 4u;
@@ -39,29 +38,16 @@ fn grid_sample_3d_vec4(@builtin(global_invocation_id) gid: vec3<u32>) {
       select(zero, input4[s + bottom.y], t.in_bottom.y) * t.w_bottom.y +
       select(zero, input4[s + bottom.z], t.in_bottom.z) * t.w_bottom.z +
       select(zero, input4[s + bottom.w], t.in_bottom.w) * t.w_bottom.w;
-    store4(v, k, sum, out_volume);
+    store4(v, k, sum);
   }
 }
 
-// Stores channels 4k .. 4k + 3 of one output voxel (as store4 in grid-sample-2d-vec4.wgsl).
-fn store4(v: Voxel, k: u32, value: vec4<f32>, out_volume: u32) {
+// Stores channels 4k .. 4k + 3 of one output voxel (channels last).
+fn store4(v: Voxel, k: u32, value: vec4<f32>) {
   let kept = select(vec4<f32>(0.0), value, v.sampled);
-  let c = 4u * k;
-  if (OUTPUT_CHANNELS_LAST) {
-    output[v.dst + c] = kept.x;
-    output[v.dst + c + 1u] = kept.y;
-    output[v.dst + c + 2u] = kept.z;
-    output[v.dst + c + 3u] = kept.w;
-    return;
-  }
-  output[v.dst + c * out_volume] = kept.x;
-  if (c + 1u < params.c) {
-    output[v.dst + (c + 1u) * out_volume] = kept.y;
-  }
-  if (c + 2u < params.c) {
-    output[v.dst + (c + 2u) * out_volume] = kept.z;
-  }
-  if (c + 3u < params.c) {
-    output[v.dst + (c + 3u) * out_volume] = kept.w;
-  }
+  let c = v.dst + 4u * k;
+  output[c] = kept.x;
+  output[c + 1u] = kept.y;
+  output[c + 2u] = kept.z;
+  output[c + 3u] = kept.w;
 }

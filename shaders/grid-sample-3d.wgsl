@@ -8,8 +8,7 @@
 override MODE: u32 = 0u;
 override WORKGROUP_SIZE: u32 = 64u;
 // Memory order of input and output, constant per pipeline (as in grid-sample-2d.wgsl).
-override INPUT_CHANNELS_LAST: bool = false;
-override OUTPUT_CHANNELS_LAST: bool = false;
+override CHANNELS_LAST: bool = false;
 
 struct Params {
   n: u32,
@@ -21,8 +20,6 @@ struct Params {
   out_h: u32,
   out_w: u32,
   row_pitch: u32,
-  // channels-last input: floats from one voxel to the next (C, or C rounded up to 4 in a padded copy)
-  in_stride: u32,
 }
 
 // input (binding 0) and grid (binding 1) and their loads, load_input and load_grid, come from the
@@ -40,24 +37,24 @@ struct Voxel {
 }
 
 fn in_pixel_step() -> u32 {
-  return select(1u, params.in_stride, INPUT_CHANNELS_LAST);
+  return select(1u, params.c, CHANNELS_LAST);
 }
 
 fn in_channel_step() -> u32 {
-  return select(params.in_d * params.in_h * params.in_w, 1u, INPUT_CHANNELS_LAST);
+  return select(params.in_d * params.in_h * params.in_w, 1u, CHANNELS_LAST);
 }
 
 fn out_channel_step(out_volume: u32) -> u32 {
-  return select(out_volume, 1u, OUTPUT_CHANNELS_LAST);
+  return select(out_volume, 1u, CHANNELS_LAST);
 }
 
 fn voxel_at(index: u32, out_volume: u32) -> Voxel {
   let batch = index / out_volume;
   let raw = load_grid(index);
   let sampled = !(is_nan(raw.x) || is_nan(raw.y) || is_nan(raw.z));
-  let in_item = params.in_d * params.in_h * params.in_w * select(params.c, params.in_stride, INPUT_CHANNELS_LAST);
+  let in_item = params.in_d * params.in_h * params.in_w * params.c;
   var dst = index + batch * (params.c - 1u) * out_volume;
-  if (OUTPUT_CHANNELS_LAST) {
+  if (CHANNELS_LAST) {
     dst = index * params.c;
   }
   // a NaN point samples from (0, 0, 0), so every index stays in bounds; its result is zeroed

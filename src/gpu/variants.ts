@@ -26,39 +26,19 @@ export function sampleVariant(spatialDims: 2 | 3, opts: ResolvedOptions): Varian
 }
 
 /**
- * How the forward kernel reads its input: channels first, or channels last `stride` floats per
- * pixel (C, or C rounded up to 4 in a padded copy); 4 channels per load where the stride allows.
+ * The forward grid_sample variant: the layout as an override constant, and the vec4
+ * entry point for channels-last data whose C is a multiple of 4 (pixels start at multiples of 4
+ * floats, and each pixel's output channels come in whole groups of 4).
  */
-export interface InputLayout {
-  channelsLast: boolean;
-  stride: number;
-}
-
-/** Input as the caller gave it. */
-export const inputLayoutOf = (geo: SampleGeometry): InputLayout => ({
-  channelsLast: geo.layout === 'nhwc',
-  stride: geo.c,
-});
-
-/**
- * The forward grid_sample variant: layouts of input and output as override constants, and the vec4
- * entry point where channels-last pixels start at multiples of 4 floats (and a channels-last output
- * has whole groups of 4 channels).
- */
-export function forwardVariant(
-  geo: SampleGeometry,
-  opts: ResolvedOptions,
-  input: InputLayout = inputLayoutOf(geo),
-): Variant {
-  const outputChannelsLast = geo.layout === 'nhwc';
-  const vec4 = input.channelsLast && input.stride % 4 === 0 && (!outputChannelsLast || geo.c % 4 === 0);
+export function forwardVariant(geo: SampleGeometry, opts: ResolvedOptions): Variant {
+  const channelsLast = geo.layout === 'nhwc';
+  const vec4 = channelsLast && geo.c % 4 === 0;
   const base = sampleVariant(geo.spatialDims, opts);
   return {
     kernel: vec4 ? (geo.spatialDims === 2 ? 'grid-sample-2d-vec4' : 'grid-sample-3d-vec4') : base.kernel,
     constants: {
       ...base.constants,
-      INPUT_CHANNELS_LAST: Number(input.channelsLast),
-      OUTPUT_CHANNELS_LAST: Number(outputChannelsLast),
+      CHANNELS_LAST: Number(channelsLast),
     },
   };
 }
@@ -90,9 +70,9 @@ export function affineVariant(spatialDims: 2 | 3, alignCorners: boolean): Varian
 }
 
 /** The Params struct of grid-sample-2d/3d.wgsl (and the backward's), padded to 16 bytes. */
-export function sampleParams(geo: SampleGeometry, rowPitch: number, inputStride = geo.c): Uint32Array {
+export function sampleParams(geo: SampleGeometry, rowPitch: number): Uint32Array {
   const { n, c, inD, inH, inW, outD, outH, outW } = geo;
-  return new Uint32Array([n, c, inD, inH, inW, outD, outH, outW, rowPitch, inputStride, 0, 0]);
+  return new Uint32Array([n, c, inD, inH, inW, outD, outH, outW, rowPitch, 0, 0, 0]);
 }
 
 /**
