@@ -10,17 +10,7 @@ override WORKGROUP_SIZE: u32 = 64u;
 // Memory order of input and output, constant per pipeline (as in grid-sample-2d.wgsl).
 override CHANNELS_LAST: bool = false;
 
-struct Params {
-  n: u32,
-  c: u32,
-  in_d: u32,
-  in_h: u32,
-  in_w: u32,
-  out_d: u32,
-  out_h: u32,
-  out_w: u32,
-  row_pitch: u32,
-}
+// Params (the call's shape and row pitch): sample-params.wgsl, appended by the host.
 
 // input (binding 0) and grid (binding 1) and their loads, load_input and load_grid, come from the
 // storage file the host appends: grid-sample-storage-float32 or -float16 (float16 values in u32 words).

@@ -13,17 +13,7 @@ override WORKGROUP_SIZE: u32 = 64u;
 override GRAD_INPUT: bool = true;
 override GRAD_GRID: bool = true;
 
-struct Params {
-  n: u32,
-  c: u32,
-  in_d: u32,
-  in_h: u32,
-  in_w: u32,
-  out_d: u32,
-  out_h: u32,
-  out_w: u32,
-  row_pitch: u32,
-}
+// Params (the call's shape and row pitch): sample-params.wgsl, appended by the host.
 
 @group(0) @binding(0) var<storage, read> grad_output: array<f32>;
 @group(0) @binding(1) var<storage, read> input: array<f32>;

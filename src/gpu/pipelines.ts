@@ -18,6 +18,7 @@ import storageFloat16In2dWgsl from '../../shaders/grid-sample-storage-float16-2d
 import storageFloat16In3dWgsl from '../../shaders/grid-sample-storage-float16-3d.wgsl?raw';
 import storageFloat32In2dWgsl from '../../shaders/grid-sample-storage-float32-2d.wgsl?raw';
 import storageFloat32In3dWgsl from '../../shaders/grid-sample-storage-float32-3d.wgsl?raw';
+import sampleParamsWgsl from '../../shaders/sample-params.wgsl?raw';
 import { ShaderStageCompute } from './flags.js';
 
 export type KernelName =
@@ -46,40 +47,33 @@ interface Kernel {
 }
 
 // coordinates.wgsl goes after the kernel so compiler line numbers inside the kernel stay right.
+const FORWARD_BINDINGS: Binding[] = ['read-only-storage', 'read-only-storage', 'storage', 'uniform'];
+
+/** A forward grid_sample kernel: its source, the shared params and coordinates, and its storage loads. */
+const forward = (parts: string[], storage: string, entryPoint: string): Kernel => ({
+  code: [...parts, coordinatesWgsl, sampleParamsWgsl, storage].join('\n'),
+  entryPoint,
+  bindings: FORWARD_BINDINGS,
+});
+
 const KERNELS: Record<KernelName, Kernel> = {
-  'grid-sample-2d': {
-    code: `${gridSample2dWgsl}\n${coordinatesWgsl}\n${storageFloat32In2dWgsl}`,
-    entryPoint: 'grid_sample_2d',
-    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
-  },
+  'grid-sample-2d': forward([gridSample2dWgsl], storageFloat32In2dWgsl, 'grid_sample_2d'),
   // channels-last input read 4 channels at a time: the same kernel with a second entry point
-  'grid-sample-2d-vec4': {
-    code: `${gridSample2dWgsl}\n${gridSample2dVec4Wgsl}\n${coordinatesWgsl}\n${storageFloat32In2dWgsl}`,
-    entryPoint: 'grid_sample_2d_vec4',
-    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
-  },
-  'grid-sample-3d': {
-    code: `${gridSample3dWgsl}\n${coordinatesWgsl}\n${storageFloat32In3dWgsl}`,
-    entryPoint: 'grid_sample_3d',
-    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
-  },
-  'grid-sample-3d-vec4': {
-    code: `${gridSample3dWgsl}\n${gridSample3dVec4Wgsl}\n${coordinatesWgsl}\n${storageFloat32In3dWgsl}`,
-    entryPoint: 'grid_sample_3d_vec4',
-    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
-  },
+  'grid-sample-2d-vec4': forward(
+    [gridSample2dWgsl, gridSample2dVec4Wgsl],
+    storageFloat32In2dWgsl,
+    'grid_sample_2d_vec4',
+  ),
+  'grid-sample-3d': forward([gridSample3dWgsl], storageFloat32In3dWgsl, 'grid_sample_3d'),
+  'grid-sample-3d-vec4': forward(
+    [gridSample3dWgsl, gridSample3dVec4Wgsl],
+    storageFloat32In3dWgsl,
+    'grid_sample_3d_vec4',
+  ),
   // float16 storage (src/gpu/float16.ts): the same kernels with float16 loads; f32 output to a scratch
   // buffer that float16-pack turns into float16 words
-  'grid-sample-2d-float16': {
-    code: `${gridSample2dWgsl}\n${coordinatesWgsl}\n${storageFloat16In2dWgsl}`,
-    entryPoint: 'grid_sample_2d',
-    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
-  },
-  'grid-sample-3d-float16': {
-    code: `${gridSample3dWgsl}\n${coordinatesWgsl}\n${storageFloat16In3dWgsl}`,
-    entryPoint: 'grid_sample_3d',
-    bindings: ['read-only-storage', 'read-only-storage', 'storage', 'uniform'],
-  },
+  'grid-sample-2d-float16': forward([gridSample2dWgsl], storageFloat16In2dWgsl, 'grid_sample_2d'),
+  'grid-sample-3d-float16': forward([gridSample3dWgsl], storageFloat16In3dWgsl, 'grid_sample_3d'),
   'float16-pack': {
     code: float16PackWgsl,
     entryPoint: 'float16_pack',
@@ -97,12 +91,12 @@ const KERNELS: Record<KernelName, Kernel> = {
   },
   // gradOutput, input, grid in; gradInput (atomic scatter), gradGrid out
   'grid-sample-backward-2d': {
-    code: `${gridSampleBackward2dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}`,
+    code: `${gridSampleBackward2dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}\n${sampleParamsWgsl}`,
     entryPoint: 'grid_sample_2d_backward',
     bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
   },
   'grid-sample-backward-3d': {
-    code: `${gridSampleBackward3dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}`,
+    code: `${gridSampleBackward3dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}\n${sampleParamsWgsl}`,
     entryPoint: 'grid_sample_3d_backward',
     bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
   },

@@ -69,7 +69,7 @@ export function affineVariant(spatialDims: 2 | 3, alignCorners: boolean): Varian
   };
 }
 
-/** The Params struct of grid-sample-2d/3d.wgsl (and the backward's), padded to 16 bytes. */
+/** The Params struct of sample-params.wgsl (grid_sample forward and backward), padded to 16 bytes. */
 export function sampleParams(geo: SampleGeometry, rowPitch: number): Uint32Array {
   const { n, c, inD, inH, inW, outD, outH, outW } = geo;
   return new Uint32Array([n, c, inD, inH, inW, outD, outH, outW, rowPitch, 0, 0, 0]);
