@@ -1,7 +1,8 @@
 // Backward of grid_sample for 5-D input [N, C, D, H, W]: trilinear and nearest. One invocation per
 // output voxel computes corners and weights once (exactly as grid-sample-3d.wgsl), then loops over
 // the channels, scattering into grad_input and summing the grid gradient.
-// Needs coordinates-grad.wgsl and coordinates.wgsl (appended by the host).
+// Needs coordinates-grad.wgsl, coordinates.wgsl, sample-params.wgsl and atomic-add.wgsl (appended by
+// the host).
 //
 // grad_input is a scatter added with a compare-exchange loop on the f32 bits (WGSL has no float
 // atomics): the order of the adds, hence the last bits of a sum, can change from run to run.
@@ -23,20 +24,7 @@ override GRAD_GRID: bool = true;
 @group(0) @binding(4) var<storage, read_write> grad_grid: array<f32>;
 @group(0) @binding(5) var<uniform> params: Params;
 
-// grad_input[index] += value, as a compare-exchange loop on the bits (retries while others add)
-fn atomic_add_f32(index: u32, value: f32) {
-  if (!GRAD_INPUT || value == 0.0) {
-    return;
-  }
-  var old = atomicLoad(&grad_input[index]);
-  loop {
-    let swap = atomicCompareExchangeWeak(&grad_input[index], old, bitcast<u32>(bitcast<f32>(old) + value));
-    if (swap.exchanged) {
-      break;
-    }
-    old = swap.old_value;
-  }
-}
+// atomic_add_f32 (the scatter into grad_input): atomic-add.wgsl, appended by the host.
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn grid_sample_3d_backward(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -4,6 +4,7 @@
 import affineBaseWgsl from '../../shaders/affine-base.wgsl?raw';
 import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
 import affineGridBackwardWgsl from '../../shaders/affine-grid-backward.wgsl?raw';
+import atomicAddWgsl from '../../shaders/atomic-add.wgsl?raw';
 import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
 import coordinatesGradWgsl from '../../shaders/coordinates-grad.wgsl?raw';
 import float16PackWgsl from '../../shaders/float16-pack.wgsl?raw';
@@ -91,12 +92,12 @@ const KERNELS: Record<KernelName, Kernel> = {
   },
   // gradOutput, input, grid in; gradInput (atomic scatter), gradGrid out
   'grid-sample-backward-2d': {
-    code: `${gridSampleBackward2dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}\n${sampleParamsWgsl}`,
+    code: [gridSampleBackward2dWgsl, coordinatesGradWgsl, coordinatesWgsl, sampleParamsWgsl, atomicAddWgsl].join('\n'),
     entryPoint: 'grid_sample_2d_backward',
     bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
   },
   'grid-sample-backward-3d': {
-    code: `${gridSampleBackward3dWgsl}\n${coordinatesGradWgsl}\n${coordinatesWgsl}\n${sampleParamsWgsl}`,
+    code: [gridSampleBackward3dWgsl, coordinatesGradWgsl, coordinatesWgsl, sampleParamsWgsl, atomicAddWgsl].join('\n'),
     entryPoint: 'grid_sample_3d_backward',
     bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
   },
