@@ -1,0 +1,21 @@
+// The wasm kernels' entry points, called by src/wasm/ on the calling thread or in worker threads.
+// Every pointer is a byte offset into the (imported) memory; see src/wasm/plan.ts for the layout.
+import { bicubic2d } from './bicubic';
+import { bilinear2d } from './bilinear';
+import { nearest } from './nearest';
+import { BICUBIC, NEAREST, Params } from './params';
+import { trilinear3d } from './trilinear';
+
+export { packChannelsFirst, packChannelsLast } from './repack';
+
+/**
+ * Samples the output points [start, end), counted over N x spatial, of the call described at
+ * `params`; `scratch` is this thread's scratch area (512 bytes + 4 points of `pixelStride` floats).
+ */
+export function sample(params: usize, start: i32, end: i32, scratch: usize): void {
+  const p = changetype<Params>(params);
+  if (p.mode == NEAREST) nearest(p, start, end, scratch);
+  else if (p.mode == BICUBIC) bicubic2d(p, start, end, scratch);
+  else if (p.spatialDims == 3) trilinear3d(p, start, end, scratch);
+  else bilinear2d(p, start, end, scratch);
+}

@@ -1,0 +1,100 @@
+// Where one grid_sample call lives in the kernels' memory, and the Params block that describes it to
+// them (field order: assembly/params.ts). Every region starts on a 64-byte line.
+import type { ResolvedOptions, SampleGeometry } from '../options.js';
+
+const MODES = { bilinear: 0, nearest: 1, bicubic: 2 } as const;
+const PADDINGS = { zeros: 0, border: 1, reflection: 2 } as const;
+
+/** Bytes of the Params block (18 fields of 4 bytes, rounded up to a line). */
+const PARAMS_BYTES = 128;
+/** Scratch bytes per thread before its tile (TILE_OFFSET in assembly/tile.ts). */
+const SCRATCH_LANES = 512;
+/** Below this the kernels' memory is never placed: a margin for what the compiler might reserve. */
+const FIRST_FREE = 1024;
+
+/** How the input reaches the kernels' channels-last layout with C rounded up to 4. */
+export type Packing = 'channels-first' | 'channels-last' | 'none';
+
+export interface MemoryPlan {
+  params: number;
+  /** Per-thread scratch areas, `scratchBytes` apart. */
+  scratch: number;
+  scratchBytes: number;
+  /** One zero pixel: what taps outside the input read. */
+  zero: number;
+  input: number;
+  /** The packed input, or `input` itself when it already has the kernels' layout. */
+  source: number;
+  grid: number;
+  output: number;
+  /** Total bytes the memory must hold. */
+  bytes: number;
+  packing: Packing;
+  /** Floats per pixel in `source`. */
+  pixelStride: number;
+  /** Input pixels (N x spatial) and output points (N x output spatial): the units work is split in. */
+  pixels: number;
+  points: number;
+}
+
+const line = (bytes: number) => Math.ceil(bytes / 64) * 64;
+
+export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
+  const { n, c } = geo;
+  const pixelStride = Math.ceil(c / 4) * 4;
+  const pixels = n * geo.inD * geo.inH * geo.inW;
+  const points = n * geo.outD * geo.outH * geo.outW;
+  // channels last with C a multiple of 4 is already the kernels' layout
+  const packing: Packing = geo.layout === 'nchw' ? 'channels-first' : c % 4 === 0 ? 'none' : 'channels-last';
+  const scratchBytes = line(SCRATCH_LANES + 16 * pixelStride);
+  let at = FIRST_FREE;
+  const take = (bytes: number) => {
+    const start = at;
+    at += line(bytes);
+    return start;
+  };
+  const params = take(PARAMS_BYTES);
+  const scratch = take(scratchBytes * threads);
+  const zero = take(4 * pixelStride);
+  const input = take(4 * pixels * c + 16); // packChannelsLast reads up to 3 floats past the end
+  const source = packing === 'none' ? input : take(4 * pixels * pixelStride);
+  const grid = take(4 * points * geo.spatialDims + 48); // a last partial block reads up to 3 points on
+  const output = take(4 * points * c);
+  return { params, scratch, scratchBytes, zero, input, source, grid, output, bytes: at, packing, pixelStride, pixels, points };
+}
+
+/** Writes the Params block of a call (and zeroes its zero pixel) into the memory. */
+export function writeParams(buffer: ArrayBufferLike, plan: MemoryPlan, geo: SampleGeometry, opts: ResolvedOptions): void {
+  new Float32Array(buffer, plan.zero, plan.pixelStride).fill(0);
+  new Int32Array(buffer, plan.params, 18).set([
+    geo.spatialDims,
+    MODES[opts.mode],
+    PADDINGS[opts.paddingMode],
+    opts.alignCorners ? 1 : 0,
+    geo.layout === 'nhwc' ? 1 : 0,
+    geo.n,
+    geo.c,
+    geo.inD,
+    geo.inH,
+    geo.inW,
+    geo.outD,
+    geo.outH,
+    geo.outW,
+    plan.source,
+    plan.pixelStride,
+    plan.zero,
+    plan.grid,
+    plan.output,
+  ]);
+}
+
+/** [start, end) ranges that split `total` units over `parts` threads, cut at multiples of 4. */
+export function splitRange(total: number, parts: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < parts; i++) {
+    const start = Math.min(total, Math.ceil((total * i) / parts / 4) * 4);
+    const end = i === parts - 1 ? total : Math.min(total, Math.ceil((total * (i + 1)) / parts / 4) * 4);
+    if (end > start) ranges.push([start, end]);
+  }
+  return ranges;
+}
