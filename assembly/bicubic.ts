@@ -53,7 +53,7 @@ export function bicubic2d(p: Params, start: i32, end: i32, scratch: usize): void
     const base = i32x4.splat(<i32>p.source + b * row * H);
     while (q < batchEnd) {
       const count = min(4, batchEnd - q);
-      const g = p.grid + (<usize>q << 3);
+      const g = p.grid + ((<usize>q) << 3);
       const gx = gridX2(g);
       const gy = gridY2(g);
       const valid = v128.and(notNaN(gx), notNaN(gy));
@@ -81,13 +81,13 @@ export function bicubic2d(p: Params, start: i32, end: i32, scratch: usize): void
         const r = tap(y0, j - 1, H, padding, align);
         const inRow = v128.and(inRange(r, H), valid);
         const rowStart = i32x4.add(base, i32x4.mul(r, i32x4.splat(row)));
-        const at = scratch + (<usize>j << 6);
+        const at = scratch + ((<usize>j) << 6);
         v128.store(at, v128.bitselect(i32x4.add(rowStart, col0), zero, v128.and(inRow, in0)));
         v128.store(at, v128.bitselect(i32x4.add(rowStart, col1), zero, v128.and(inRow, in1)), 16);
         v128.store(at, v128.bitselect(i32x4.add(rowStart, col2), zero, v128.and(inRow, in2)), 32);
         v128.store(at, v128.bitselect(i32x4.add(rowStart, col3), zero, v128.and(inRow, in3)), 48);
       }
-      for (let i = 0; i < count; i++) samplePoint(scratch + (<usize>i << 2), tile + <usize>i * pixel, pixel);
+      for (let i = 0; i < count; i++) samplePoint(scratch + ((<usize>i) << 2), tile + <usize>i * pixel, pixel);
       writeTile(p, tile, b, q, count);
       q += count;
     }

@@ -24,7 +24,7 @@ export function bilinear2d(p: Params, start: i32, end: i32, scratch: usize): voi
     const base = i32x4.splat(<i32>p.source + b * row * H);
     while (q < batchEnd) {
       const count = min(4, batchEnd - q);
-      const g = p.grid + (<usize>q << 3);
+      const g = p.grid + ((<usize>q) << 3);
       const gx = gridX2(g);
       const gy = gridY2(g);
       const valid = v128.and(notNaN(gx), notNaN(gy)); // a NaN coordinate samples nothing

@@ -38,7 +38,7 @@ export function nearest(p: Params, start: i32, end: i32, scratch: usize): void {
         iz = toInt(f32x4.nearest(sourceIndex(gz, D, padding, align)));
         valid = v128.and(valid, inRange(iz, D));
       } else {
-        const g = p.grid + (<usize>q << 3);
+        const g = p.grid + ((<usize>q) << 3);
         const gx = gridX2(g);
         const gy = gridY2(g);
         valid = v128.and(notNaN(gx), notNaN(gy));

@@ -3,7 +3,7 @@
 
 /** Channels-first input [N, C, P] (P pixels per plane) to [N, P, stride]: 4 x 4 blocks transposed. */
 export function packChannelsFirst(src: usize, dst: usize, C: i32, P: i32, stride: i32, start: i32, end: i32): void {
-  const planeBytes = <usize>P << 2;
+  const planeBytes = (<usize>P) << 2;
   let q = start;
   while (q < end) {
     const b = q / P;
@@ -22,7 +22,7 @@ export function packChannelsFirst(src: usize, dst: usize, C: i32, P: i32, stride
         const t1 = i32x4.shuffle(c2, c3, 0, 4, 1, 5);
         const t2 = i32x4.shuffle(c0, c1, 2, 6, 3, 7);
         const t3 = i32x4.shuffle(c2, c3, 2, 6, 3, 7);
-        const lane = <usize>k << 2;
+        const lane = (<usize>k) << 2;
         v128.store(to + lane, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
         v128.store(to + (stride << 2) + lane, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
         v128.store(to + (stride << 3) + lane, i32x4.shuffle(t2, t3, 0, 1, 4, 5));

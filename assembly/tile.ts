@@ -11,7 +11,7 @@ export function writeTile(p: Params, tile: usize, b: i32, q: i32, count: i32): v
   const C = p.c;
   const stride = <usize>(p.pixelStride << 2);
   if (p.channelsLastOut != 0) {
-    let out = p.output + (<usize>q * C << 2);
+    let out = p.output + ((<usize>q * C) << 2);
     for (let i = 0; i < count; i++, out += C << 2) {
       const t = tile + <usize>i * stride;
       let k = 0;
@@ -21,7 +21,7 @@ export function writeTile(p: Params, tile: usize, b: i32, q: i32, count: i32): v
     return;
   }
   const outPlane = p.outD * p.outH * p.outW;
-  const planeBytes = <usize>outPlane << 2;
+  const planeBytes = (<usize>outPlane) << 2;
   const first = <usize>q - <usize>b * outPlane; // point within its batch item
   let out = p.output + ((<usize>b * C * outPlane + first) << 2);
   for (let k = 0; k < C; k += 4, out += planeBytes << 2) {

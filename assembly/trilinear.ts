@@ -80,9 +80,9 @@ export function trilinear3d(p: Params, start: i32, end: i32, scratch: usize): vo
         const dz = k >> 2;
         const at = i32x4.add(corner, i32x4.splat(dz * plane + dy * row + dx * pixel));
         const inside = v128.and(v128.and(dx ? inX1 : inX0, dy ? inY1 : inY0), dz ? inZ1 : inZ0);
-        v128.store(scratch + (<usize>k << 4), v128.bitselect(at, zero, inside));
+        v128.store(scratch + ((<usize>k) << 4), v128.bitselect(at, zero, inside));
       }
-      for (let i = 0; i < count; i++) samplePoint(scratch + (<usize>i << 2), tile + <usize>i * pixel, pixel);
+      for (let i = 0; i < count; i++) samplePoint(scratch + ((<usize>i) << 2), tile + <usize>i * pixel, pixel);
       writeTile(p, tile, b, q, count);
       q += count;
     }

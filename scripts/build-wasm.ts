@@ -34,7 +34,10 @@ const TARGETS = {
 } as const;
 
 const newest = (dir: string): number =>
-  Math.max(...readdirSync(dir).map((name) => statSync(join(dir, name)).mtimeMs), statSync(import.meta.filename).mtimeMs);
+  Math.max(
+    ...readdirSync(dir).map((name) => statSync(join(dir, name)).mtimeMs),
+    statSync(import.meta.filename).mtimeMs,
+  );
 
 function upToDate(): boolean {
   try {

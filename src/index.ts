@@ -34,3 +34,4 @@ export type {
   PaddingMode,
   Tensor,
 } from './types.js';
+export { type WasmKernel, WasmSampler, type WasmSamplerOptions } from './wasm/sampler.js';

@@ -60,11 +60,30 @@ export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
   const source = packing === 'none' ? input : take(4 * pixels * pixelStride);
   const grid = take(4 * points * geo.spatialDims + 48); // a last partial block reads up to 3 points on
   const output = take(4 * points * c);
-  return { params, scratch, scratchBytes, zero, input, source, grid, output, bytes: at, packing, pixelStride, pixels, points };
+  return {
+    params,
+    scratch,
+    scratchBytes,
+    zero,
+    input,
+    source,
+    grid,
+    output,
+    bytes: at,
+    packing,
+    pixelStride,
+    pixels,
+    points,
+  };
 }
 
 /** Writes the Params block of a call (and zeroes its zero pixel) into the memory. */
-export function writeParams(buffer: ArrayBufferLike, plan: MemoryPlan, geo: SampleGeometry, opts: ResolvedOptions): void {
+export function writeParams(
+  buffer: ArrayBufferLike,
+  plan: MemoryPlan,
+  geo: SampleGeometry,
+  opts: ResolvedOptions,
+): void {
   new Float32Array(buffer, plan.zero, plan.pixelStride).fill(0);
   new Int32Array(buffer, plan.params, 18).set([
     geo.spatialDims,

@@ -30,7 +30,11 @@ export async function localRunner(module: WebAssembly.Module): Promise<Runner> {
 }
 
 /** `threads` worker threads on one shared memory. */
-export async function workerRunner(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): Promise<Runner> {
+export async function workerRunner(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  threads: number,
+): Promise<Runner> {
   const pool = new WorkerPool(threads, module, memory);
   try {
     await pool.ready();

@@ -4,10 +4,10 @@ import { gridSampleCpu } from '../cpu/grid-sample.js';
 import {
   allocateOutput,
   checkTensor,
+  layoutOf,
   type ResolvedOptions,
   resolveOptions,
   type SampleGeometry,
-  layoutOf,
   sampleGeometry,
 } from '../options.js';
 import type { GridSampleOptions, Tensor } from '../types.js';
@@ -47,12 +47,16 @@ const MAX_THREADS = 256;
 function checkThreads(options: unknown): number | undefined {
   if (options === undefined) return undefined;
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`WasmSampler.create: options must be an object { threads? }, got ${options === null ? 'null' : typeof options}`);
+    throw new TypeError(
+      `WasmSampler.create: options must be an object { threads? }, got ${options === null ? 'null' : typeof options}`,
+    );
   }
   const { threads } = options as WasmSamplerOptions;
   if (threads === undefined) return undefined;
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
-    throw new RangeError(`WasmSampler.create: threads must be an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`);
+    throw new RangeError(
+      `WasmSampler.create: threads must be an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`,
+    );
   }
   return threads;
 }
@@ -170,7 +174,14 @@ export class WasmSampler {
         end,
       ]);
     } else if (plan.packing === 'channels-last') {
-      await runner.run('packChannelsLast', plan.pixels, (start, end) => [plan.input, plan.source, c, pixelStride, start, end]);
+      await runner.run('packChannelsLast', plan.pixels, (start, end) => [
+        plan.input,
+        plan.source,
+        c,
+        pixelStride,
+        start,
+        end,
+      ]);
     }
     await runner.run('sample', plan.points, (start, end, thread) => [
       plan.params,
