@@ -97,7 +97,7 @@ export class WasmSampler {
   static async create(options?: WasmSamplerOptions): Promise<WasmSampler> {
     const requested = checkThreads(options) ?? Math.min(hardwareThreads(), 4);
     const shared = requested > 1 && sharedMemorySupported();
-    const bytes = kernelBytes(shared);
+    const bytes = await kernelBytes(shared);
     if (!simdSupported(bytes)) return new WasmSampler(undefined);
     const module = await WebAssembly.compile(bytes);
     if (!shared) return new WasmSampler(await localRunner(module));
@@ -105,7 +105,7 @@ export class WasmSampler {
       return new WasmSampler(await workerRunner(module, createSharedMemory(), requested));
     } catch {
       // workers refused (a browser's CSP for blob: workers, say): one thread on this one
-      return new WasmSampler(await localRunner(await WebAssembly.compile(kernelBytes(false))));
+      return new WasmSampler(await localRunner(await WebAssembly.compile(await kernelBytes(false))));
     }
   }
 
