@@ -6,7 +6,7 @@ import { startThread, type Thread } from './thread.js';
 /** One kernel call: an export of assembly/index.ts and its integer arguments. */
 export interface Job {
   fn: 'sample' | 'packChannelsFirst' | 'packChannelsLast';
-  args: number[];
+  args: readonly number[];
 }
 
 interface Waiter {
