@@ -4,6 +4,7 @@
 import { gridSampleCpu } from '../../src/cpu/grid-sample.js';
 import type { GridSampler } from '../../src/gpu/sampler.js';
 import type { Layout } from '../../src/types.js';
+import type { WasmSampler } from '../../src/wasm/sampler.js';
 import { toChannelsFirst, toChannelsLast } from '../../test/helpers/layout.js';
 import type { Contender, Measurement } from '../contender.js';
 import { timeWall } from '../contender.js';
@@ -134,6 +135,27 @@ export function oursCpu(): Contender {
       return {
         run: () => timeWall(() => gridSampleCpu(input, grid, options)),
         output: async () => gridSampleCpu(input, grid, options).data,
+        release: () => {},
+      };
+    },
+  };
+}
+
+/**
+ * The wasm backend end to end: WasmSampler.gridSample copies input and grid into the kernels' memory,
+ * samples (on `sampler.threads` threads) and copies the output into a new Float32Array.
+ */
+export function oursWasm(sampler: WasmSampler, id: 'ours-wasm-1' | 'ours-wasm-n'): Contender {
+  const threads = `${sampler.threads} thread${sampler.threads === 1 ? '' : 's'}`;
+  return {
+    id,
+    label: `ours, wasm SIMD, ${threads}`,
+    timing: `WasmSampler.gridSample() on ${threads} (${sampler.kernel}): copy in, sample, copy out`,
+    async prepare(workload, { input, grid }) {
+      const options = optionsOf(workload);
+      return {
+        run: () => timeWall(() => sampler.gridSample(input, grid, options)),
+        output: async () => (await sampler.gridSample(input, grid, options)).data,
         release: () => {},
       };
     },
