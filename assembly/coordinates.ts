@@ -7,81 +7,87 @@ import { BORDER, REFLECTION } from './params';
 
 const LIMIT: f32 = 16777216; // 2^24, COORD_LIMIT of the reference
 
-/** Clamps to ±2^24 (NaN lanes stay NaN). */
-export function clampToLimit(x: v128): v128 {
-  return f32x4.pmin(f32x4.pmax(x, f32x4.splat(-LIMIT)), f32x4.splat(LIMIT));
-}
-
-/** grid_sampler_unnormalize: grid value in [-1, 1] to pixel index, clamped to ±2^24. */
-export function unnormalize(g: v128, size: i32, alignCorners: bool): v128 {
-  const p = f32x4.add(clampToLimit(g), f32x4.splat(1));
-  // align: ((coord + 1) / 2) * (size - 1); else ((coord + 1) * size - 1) / 2. Halving is exact, so
-  // * 0.5 rounds as / 2 does.
-  const x = alignCorners
-    ? f32x4.mul(f32x4.mul(p, f32x4.splat(0.5)), f32x4.splat(<f32>(size - 1)))
-    : f32x4.mul(f32x4.sub(f32x4.mul(p, f32x4.splat(<f32>size)), f32x4.splat(1)), f32x4.splat(0.5));
-  return clampToLimit(x);
-}
-
-/** clip_coordinates: clamp to [0, size - 1]. */
-export function clip(x: v128, size: i32): v128 {
-  return f32x4.pmin(f32x4.splat(<f32>(size - 1)), f32x4.pmax(x, f32x4.splat(0)));
-}
-
-/** reflect_coordinates as PyTorch's vectorized CPU kernel computes it (a triangle wave). */
-export function reflect(x: v128, twiceLow: i32, twiceHigh: i32): v128 {
-  if (twiceLow == twiceHigh) return f32x4.splat(0);
-  const low = f32x4.splat(<f32>twiceLow * 0.5);
-  const span = f32x4.splat(<f32>(twiceHigh - twiceLow));
-  const d = f32x4.abs(f32x4.sub(x, low));
-  const extra = f32x4.sub(d, f32x4.mul(f32x4.trunc(f32x4.div(d, span)), span));
-  return f32x4.add(f32x4.pmin(extra, f32x4.sub(span, extra)), low);
-}
-
-/** compute_coordinates: applies the padding mode to pixel coordinates. */
-export function pad(x: v128, size: i32, padding: i32, alignCorners: bool): v128 {
-  if (padding == BORDER) return clip(x, size);
-  if (padding == REFLECTION) {
-    return clip(alignCorners ? reflect(x, 0, 2 * (size - 1)) : reflect(x, -1, 2 * size - 1), size);
+/** The coordinate math, inlined into every kernel (AssemblyScript's @inline works on methods). */
+export class Coordinates {
+  /** Clamps to ±2^24 (NaN lanes stay NaN). */
+  @inline static clampToLimit(x: v128): v128 {
+    return f32x4.pmin(f32x4.pmax(x, f32x4.splat(-LIMIT)), f32x4.splat(LIMIT));
   }
-  return x;
-}
 
-/** grid_sampler_compute_source_index: unnormalize, then pad. */
-export function sourceIndex(g: v128, size: i32, padding: i32, alignCorners: bool): v128 {
-  return pad(unnormalize(g, size, alignCorners), size, padding, alignCorners);
-}
+  /** grid_sampler_unnormalize: grid value in [-1, 1] to pixel index, clamped to ±2^24. */
+  @inline static unnormalize(g: v128, size: i32, alignCorners: bool): v128 {
+    const p = f32x4.add(Coordinates.clampToLimit(g), f32x4.splat(1));
+    // align: ((coord + 1) / 2) * (size - 1); else ((coord + 1) * size - 1) / 2. Halving is exact, so
+    // * 0.5 rounds as / 2 does.
+    const x = alignCorners
+      ? f32x4.mul(f32x4.mul(p, f32x4.splat(0.5)), f32x4.splat(<f32>(size - 1)))
+      : f32x4.mul(f32x4.sub(f32x4.mul(p, f32x4.splat(<f32>size)), f32x4.splat(1)), f32x4.splat(0.5));
+    return Coordinates.clampToLimit(x);
+  }
 
-/** All-ones lanes where the grid value is not NaN. */
-export function notNaN(g: v128): v128 {
-  return f32x4.eq(g, g);
-}
+  /** clip_coordinates: clamp to [0, size - 1]. */
+  @inline static clip(x: v128, size: i32): v128 {
+    return f32x4.pmin(f32x4.splat(<f32>(size - 1)), f32x4.pmax(x, f32x4.splat(0)));
+  }
 
-/** All-ones lanes where 0 <= i < size (as unsigned: negatives are huge). */
-export function inRange(i: v128, size: i32): v128 {
-  return i32x4.lt_u(i, i32x4.splat(size));
-}
+  /** reflect_coordinates as PyTorch's vectorized CPU kernel computes it (a triangle wave). */
+  @inline static reflect(x: v128, twiceLow: i32, twiceHigh: i32): v128 {
+    if (twiceLow == twiceHigh) return f32x4.splat(0);
+    const low = f32x4.splat(<f32>twiceLow * 0.5);
+    const span = f32x4.splat(<f32>(twiceHigh - twiceLow));
+    const d = f32x4.abs(f32x4.sub(x, low));
+    const extra = f32x4.sub(d, f32x4.mul(f32x4.trunc(f32x4.div(d, span)), span));
+    return f32x4.add(f32x4.pmin(extra, f32x4.sub(span, extra)), low);
+  }
 
-/** Integer lanes of floats that hold integers of at most 2^24 + 2 in magnitude. */
-export function toInt(x: v128): v128 {
-  return i32x4.trunc_sat_f32x4_s(x);
-}
+  /** compute_coordinates: applies the padding mode to pixel coordinates. */
+  @inline static pad(x: v128, size: i32, padding: i32, alignCorners: bool): v128 {
+    if (padding == BORDER) return Coordinates.clip(x, size);
+    if (padding == REFLECTION) {
+      return Coordinates.clip(
+        alignCorners ? Coordinates.reflect(x, 0, 2 * (size - 1)) : Coordinates.reflect(x, -1, 2 * size - 1),
+        size,
+      );
+    }
+    return x;
+  }
 
-/** x and y of four 2-D grid points (x0 y0 x1 y1 x2 y2 x3 y3 in memory). */
-export function gridX2(g: usize): v128 {
-  return i32x4.shuffle(v128.load(g), v128.load(g, 16), 0, 2, 4, 6);
-}
-export function gridY2(g: usize): v128 {
-  return i32x4.shuffle(v128.load(g), v128.load(g, 16), 1, 3, 5, 7);
-}
+  /** grid_sampler_compute_source_index: unnormalize, then pad. */
+  @inline static sourceIndex(g: v128, size: i32, padding: i32, alignCorners: bool): v128 {
+    return Coordinates.pad(Coordinates.unnormalize(g, size, alignCorners), size, padding, alignCorners);
+  }
 
-/** x, y and z of four 3-D grid points (x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3 in memory). */
-export function gridX3(g: usize): v128 {
-  return i32x4.shuffle(i32x4.shuffle(v128.load(g), v128.load(g, 16), 0, 3, 6, 7), v128.load(g, 32), 0, 1, 2, 5);
-}
-export function gridY3(g: usize): v128 {
-  return i32x4.shuffle(i32x4.shuffle(v128.load(g), v128.load(g, 16), 1, 4, 7, 7), v128.load(g, 32), 0, 1, 2, 6);
-}
-export function gridZ3(g: usize): v128 {
-  return i32x4.shuffle(i32x4.shuffle(v128.load(g), v128.load(g, 16), 2, 5, 5, 5), v128.load(g, 32), 0, 1, 4, 7);
+  /** All-ones lanes where the grid value is not NaN. */
+  @inline static notNaN(g: v128): v128 {
+    return f32x4.eq(g, g);
+  }
+
+  /** All-ones lanes where 0 <= i < size (as unsigned: negatives are huge). */
+  @inline static inRange(i: v128, size: i32): v128 {
+    return i32x4.lt_u(i, i32x4.splat(size));
+  }
+
+  /** Integer lanes of floats that hold integers of at most 2^24 + 2 in magnitude. */
+  @inline static toInt(x: v128): v128 {
+    return i32x4.trunc_sat_f32x4_s(x);
+  }
+
+  /** x and y of four 2-D grid points (x0 y0 x1 y1 x2 y2 x3 y3 in memory). */
+  @inline static gridX2(g: usize): v128 {
+    return i32x4.shuffle(v128.load(g), v128.load(g, 16), 0, 2, 4, 6);
+  }
+  @inline static gridY2(g: usize): v128 {
+    return i32x4.shuffle(v128.load(g), v128.load(g, 16), 1, 3, 5, 7);
+  }
+
+  /** x, y and z of four 3-D grid points (x0 y0 z0 x1 | y1 z1 x2 y2 | z2 x3 y3 z3 in memory). */
+  @inline static gridX3(g: usize): v128 {
+    return i32x4.shuffle(i32x4.shuffle(v128.load(g), v128.load(g, 16), 0, 3, 6, 7), v128.load(g, 32), 0, 1, 2, 5);
+  }
+  @inline static gridY3(g: usize): v128 {
+    return i32x4.shuffle(i32x4.shuffle(v128.load(g), v128.load(g, 16), 1, 4, 7, 7), v128.load(g, 32), 0, 1, 2, 6);
+  }
+  @inline static gridZ3(g: usize): v128 {
+    return i32x4.shuffle(i32x4.shuffle(v128.load(g), v128.load(g, 16), 2, 5, 5, 5), v128.load(g, 32), 0, 1, 4, 7);
+  }
 }

@@ -1,12 +1,13 @@
 // The wasm kernels' entry points, called by src/wasm/ on the calling thread or in worker threads.
 // Every pointer is a byte offset into the (imported) memory; see src/wasm/plan.ts for the layout.
-import { bicubic2d } from './bicubic';
-import { bilinear2d } from './bilinear';
-import { nearest } from './nearest';
+import { Bicubic } from './bicubic';
+import { Bilinear } from './bilinear';
+import { Nearest } from './nearest';
 import { BICUBIC, NEAREST, Params } from './params';
-import { trilinear3d } from './trilinear';
+import { Trilinear } from './trilinear';
 
 export { packChannelsFirst, packChannelsLast } from './repack';
+export { scratchBytes } from './tile';
 
 /**
  * Samples the output points [start, end), counted over N x spatial, of the call described at
@@ -14,8 +15,8 @@ export { packChannelsFirst, packChannelsLast } from './repack';
  */
 export function sample(params: usize, start: i32, end: i32, scratch: usize): void {
   const p = changetype<Params>(params);
-  if (p.mode == NEAREST) nearest(p, start, end, scratch);
-  else if (p.mode == BICUBIC) bicubic2d(p, start, end, scratch);
-  else if (p.spatialDims == 3) trilinear3d(p, start, end, scratch);
-  else bilinear2d(p, start, end, scratch);
+  if (p.mode == NEAREST) Nearest.sample(p, start, end, scratch);
+  else if (p.mode == BICUBIC) Bicubic.sample(p, start, end, scratch);
+  else if (p.spatialDims == 3) Trilinear.sample(p, start, end, scratch);
+  else Bilinear.sample(p, start, end, scratch);
 }

@@ -1,12 +1,26 @@
-// The per-thread tile: the C channels of four output points (one block), `pixelStride` floats per
-// point, written out to the output in its layout. Channels first: each group of four channels is
-// transposed so that four neighbouring points of one channel are stored at once.
+// The per-thread tile: the C channels of one block of output points, `pixelStride` floats per point,
+// written out to the output in its layout. Channels first: each group of four points and four
+// channels is transposed so that four neighbouring points of one channel are stored at once.
 import { Params } from './params';
 
-/** Scratch bytes before the tile: the per-lane addresses and weights of the kernels. */
-export const TILE_OFFSET: usize = 512;
+/**
+ * Output points per block. The kernels compute the taps of a whole block first (SIMD, four points at
+ * a time) and then gather them: the block's cache misses are then in flight together.
+ */
+export const BLOCK = 64;
 
-/** Four points' results (tile) to the output: points q .. q + count - 1, batch item b. */
+/** Bytes between the per-point arrays of one address or weight in the scratch. */
+export const LANES: usize = BLOCK * 4;
+
+/** Scratch bytes before the tile: the kernels' per-point addresses and weights (bicubic: 16 + 8). */
+export const TILE_OFFSET: usize = 24 * LANES;
+
+/** Scratch bytes a thread needs (the host allocates them; src/wasm/plan.ts). */
+export function scratchBytes(pixelStride: i32): usize {
+  return TILE_OFFSET + <usize>BLOCK * ((<usize>pixelStride) << 2);
+}
+
+/** A block's results (tile) to the output: points q .. q + count - 1 (count <= BLOCK), batch item b. */
 export function writeTile(p: Params, tile: usize, b: i32, q: i32, count: i32): void {
   const C = p.c;
   const stride = <usize>(p.pixelStride << 2);
@@ -23,7 +37,14 @@ export function writeTile(p: Params, tile: usize, b: i32, q: i32, count: i32): v
   const outPlane = p.outD * p.outH * p.outW;
   const planeBytes = (<usize>outPlane) << 2;
   const first = <usize>q - <usize>b * outPlane; // point within its batch item
-  let out = p.output + ((<usize>b * C * outPlane + first) << 2);
+  const out = p.output + ((<usize>b * C * outPlane + first) << 2);
+  for (let g = 0; g < count; g += 4) {
+    writeGroup(tile + <usize>g * stride, stride, out + ((<usize>g) << 2), planeBytes, C, min(4, count - g));
+  }
+}
+
+/** Four points (tile rows, `stride` bytes apart) to channels-first planes `planeBytes` apart. */
+function writeGroup(tile: usize, stride: usize, out: usize, planeBytes: usize, C: i32, count: i32): void {
   for (let k = 0; k < C; k += 4, out += planeBytes << 2) {
     const r0 = v128.load(tile + (k << 2));
     const r1 = v128.load(tile + stride + (k << 2));

@@ -1,124 +1,135 @@
 // 3-D (trilinear) grid_sample: per block of four output points the eight corner addresses and
 // weights are computed once in SIMD lanes; each point then sums its corners over all channels, four
 // channels per f32x4 op, in the reference's order (src/cpu/grid-sample-3d.ts, trilinear.ts).
-import { gridX3, gridY3, gridZ3, inRange, notNaN, sourceIndex, toInt } from './coordinates';
+import { Coordinates } from './coordinates';
 import { Params } from './params';
-import { TILE_OFFSET, writeTile } from './tile';
+import { BLOCK, LANES, TILE_OFFSET, writeTile } from './tile';
 
-// scratch: corner k (bit 0 x, bit 1 y, bit 2 z) address at 16k, weight at 128 + 16k
-export function trilinear3d(p: Params, start: i32, end: i32, scratch: usize): void {
-  const W = p.inW;
-  const H = p.inH;
-  const D = p.inD;
-  const padding = p.padding;
-  const align = p.alignCorners != 0;
-  const pixel = p.pixelStride << 2;
-  const row = pixel * W;
-  const plane = row * H;
-  const outVolume = p.outD * p.outH * p.outW;
-  const tile = scratch + TILE_OFFSET;
-  const one = f32x4.splat(1);
-  const oneInt = i32x4.splat(1);
-  const zero = i32x4.splat(<i32>p.zero);
-  let q = start;
-  while (q < end) {
-    const b = q / outVolume;
-    const batchEnd = min(end, (b + 1) * outVolume);
-    const base = i32x4.splat(<i32>p.source + b * plane * D);
-    while (q < batchEnd) {
-      const count = min(4, batchEnd - q);
-      const g = p.grid + <usize>q * 12;
-      const gx = gridX3(g);
-      const gy = gridY3(g);
-      const gz = gridZ3(g);
-      const valid = v128.and(v128.and(notNaN(gx), notNaN(gy)), notNaN(gz)); // NaN samples nothing
-      const x = sourceIndex(gx, W, padding, align);
-      const y = sourceIndex(gy, H, padding, align);
-      const z = sourceIndex(gz, D, padding, align);
-      const xf = f32x4.floor(x);
-      const yf = f32x4.floor(y);
-      const zf = f32x4.floor(z);
-      // distances to the far and near faces, (x0 + 1) - x and x - x0. x0 + 1 is exact unless
-      // x0 = 2^24, where every corner is outside and the weights meet only zeros.
-      const west = f32x4.sub(f32x4.add(xf, one), x);
-      const east = f32x4.sub(x, xf);
-      const north = f32x4.sub(f32x4.add(yf, one), y);
-      const south = f32x4.sub(y, yf);
-      const top = f32x4.sub(f32x4.add(zf, one), z);
-      const bottom = f32x4.sub(z, zf);
-      const nw = f32x4.mul(west, north);
-      const ne = f32x4.mul(east, north);
-      const sw = f32x4.mul(west, south);
-      const se = f32x4.mul(east, south);
-      v128.store(scratch, v128.and(f32x4.mul(nw, top), valid), 128);
-      v128.store(scratch, v128.and(f32x4.mul(ne, top), valid), 144);
-      v128.store(scratch, v128.and(f32x4.mul(sw, top), valid), 160);
-      v128.store(scratch, v128.and(f32x4.mul(se, top), valid), 176);
-      v128.store(scratch, v128.and(f32x4.mul(nw, bottom), valid), 192);
-      v128.store(scratch, v128.and(f32x4.mul(ne, bottom), valid), 208);
-      v128.store(scratch, v128.and(f32x4.mul(sw, bottom), valid), 224);
-      v128.store(scratch, v128.and(f32x4.mul(se, bottom), valid), 240);
-      const x0 = toInt(xf);
-      const y0 = toInt(yf);
-      const z0 = toInt(zf);
-      const inX0 = inRange(x0, W);
-      const inX1 = inRange(i32x4.add(x0, oneInt), W);
-      const inY0 = inRange(y0, H);
-      const inY1 = inRange(i32x4.add(y0, oneInt), H);
-      const inZ0 = v128.and(inRange(z0, D), valid);
-      const inZ1 = v128.and(inRange(i32x4.add(z0, oneInt), D), valid);
-      const corner = i32x4.add(
-        base,
-        i32x4.add(
-          i32x4.mul(z0, i32x4.splat(plane)),
-          i32x4.add(i32x4.mul(y0, i32x4.splat(row)), i32x4.mul(x0, i32x4.splat(pixel))),
-        ),
-      );
-      for (let k = 0; k < 8; k++) {
-        const dx = k & 1;
-        const dy = (k >> 1) & 1;
-        const dz = k >> 2;
-        const at = i32x4.add(corner, i32x4.splat(dz * plane + dy * row + dx * pixel));
-        const inside = v128.and(v128.and(dx ? inX1 : inX0, dy ? inY1 : inY0), dz ? inZ1 : inZ0);
-        v128.store(scratch + ((<usize>k) << 4), v128.bitselect(at, zero, inside));
+// scratch: per-point address of corner k (bit 0 x, bit 1 y, bit 2 z) at k LANES, its weight at
+// (8 + k) LANES
+/** The kernel and its helpers (inlined: AssemblyScript's @inline works on methods). */
+export class Trilinear {
+  static sample(p: Params, start: i32, end: i32, scratch: usize): void {
+    const pixel = p.pixelStride << 2;
+    const outVolume = p.outD * p.outH * p.outW;
+    const tile = scratch + TILE_OFFSET;
+    let q = start;
+    while (q < end) {
+      const b = q / outVolume;
+      const batchEnd = min(end, (b + 1) * outVolume);
+      const base = p.source + <usize>b * pixel * p.inW * p.inH * p.inD;
+      while (q < batchEnd) {
+        const count = min(BLOCK, batchEnd - q);
+        for (let g = 0; g < count; g += 4)
+          Trilinear.corners(p, p.grid + <usize>(q + g) * 12, base, scratch + ((<usize>g) << 2));
+        for (let i = 0; i < count; i++)
+          Trilinear.samplePoint(scratch + ((<usize>i) << 2), tile + <usize>i * pixel, pixel);
+        writeTile(p, tile, b, q, count);
+        q += count;
       }
-      for (let i = 0; i < count; i++) samplePoint(scratch + ((<usize>i) << 2), tile + <usize>i * pixel, pixel);
-      writeTile(p, tile, b, q, count);
-      q += count;
     }
   }
-}
 
-/**
- * One point's eight corners into the tile: 0 + each corner's product in corner order, as the
- * reference sums. The reference skips corners outside; here they read the zero pixel and add +0,
- * which leaves the sum unchanged (it starts at +0 and can never become -0).
- */
-function samplePoint(lane: usize, t: usize, pixel: i32): void {
-  const a0 = load<u32>(lane);
-  const a1 = load<u32>(lane, 16);
-  const a2 = load<u32>(lane, 32);
-  const a3 = load<u32>(lane, 48);
-  const a4 = load<u32>(lane, 64);
-  const a5 = load<u32>(lane, 80);
-  const a6 = load<u32>(lane, 96);
-  const a7 = load<u32>(lane, 112);
-  const w0 = v128.load32_splat(lane, 128);
-  const w1 = v128.load32_splat(lane, 144);
-  const w2 = v128.load32_splat(lane, 160);
-  const w3 = v128.load32_splat(lane, 176);
-  const w4 = v128.load32_splat(lane, 192);
-  const w5 = v128.load32_splat(lane, 208);
-  const w6 = v128.load32_splat(lane, 224);
-  const w7 = v128.load32_splat(lane, 240);
-  for (let k = 0; k < pixel; k += 16) {
-    let sum = f32x4.add(f32x4.splat(0), f32x4.mul(v128.load(a0 + k), w0));
-    sum = f32x4.add(sum, f32x4.mul(v128.load(a1 + k), w1));
-    sum = f32x4.add(sum, f32x4.mul(v128.load(a2 + k), w2));
-    sum = f32x4.add(sum, f32x4.mul(v128.load(a3 + k), w3));
-    sum = f32x4.add(sum, f32x4.mul(v128.load(a4 + k), w4));
-    sum = f32x4.add(sum, f32x4.mul(v128.load(a5 + k), w5));
-    sum = f32x4.add(sum, f32x4.mul(v128.load(a6 + k), w6));
-    v128.store(t + k, f32x4.add(sum, f32x4.mul(v128.load(a7 + k), w7)));
+  /** The eight corner addresses and weights of four grid points (at g) into the lanes at `lane`. */
+  @inline static corners(p: Params, g: usize, base: usize, lane: usize): void {
+    const W = p.inW;
+    const H = p.inH;
+    const D = p.inD;
+    const padding = p.padding;
+    const align = p.alignCorners != 0;
+    const pixel = p.pixelStride << 2;
+    const row = pixel * W;
+    const plane = row * H;
+    const one = f32x4.splat(1);
+    const oneInt = i32x4.splat(1);
+    const gx = Coordinates.gridX3(g);
+    const gy = Coordinates.gridY3(g);
+    const gz = Coordinates.gridZ3(g);
+    const valid = v128.and(v128.and(Coordinates.notNaN(gx), Coordinates.notNaN(gy)), Coordinates.notNaN(gz)); // NaN samples nothing
+    const x = Coordinates.sourceIndex(gx, W, padding, align);
+    const y = Coordinates.sourceIndex(gy, H, padding, align);
+    const z = Coordinates.sourceIndex(gz, D, padding, align);
+    const xf = f32x4.floor(x);
+    const yf = f32x4.floor(y);
+    const zf = f32x4.floor(z);
+    // distances to the far and near faces, (x0 + 1) - x and x - x0. x0 + 1 is exact unless
+    // x0 = 2^24, where every corner is outside and the weights meet only zeros.
+    const west = f32x4.sub(f32x4.add(xf, one), x);
+    const east = f32x4.sub(x, xf);
+    const north = f32x4.sub(f32x4.add(yf, one), y);
+    const south = f32x4.sub(y, yf);
+    const top = f32x4.sub(f32x4.add(zf, one), z);
+    const bottom = f32x4.sub(z, zf);
+    const nw = f32x4.mul(west, north);
+    const ne = f32x4.mul(east, north);
+    const sw = f32x4.mul(west, south);
+    const se = f32x4.mul(east, south);
+    v128.store(lane, v128.and(f32x4.mul(nw, top), valid), 8 * LANES);
+    v128.store(lane, v128.and(f32x4.mul(ne, top), valid), 9 * LANES);
+    v128.store(lane, v128.and(f32x4.mul(sw, top), valid), 10 * LANES);
+    v128.store(lane, v128.and(f32x4.mul(se, top), valid), 11 * LANES);
+    v128.store(lane, v128.and(f32x4.mul(nw, bottom), valid), 12 * LANES);
+    v128.store(lane, v128.and(f32x4.mul(ne, bottom), valid), 13 * LANES);
+    v128.store(lane, v128.and(f32x4.mul(sw, bottom), valid), 14 * LANES);
+    v128.store(lane, v128.and(f32x4.mul(se, bottom), valid), 15 * LANES);
+    const x0 = Coordinates.toInt(xf);
+    const y0 = Coordinates.toInt(yf);
+    const z0 = Coordinates.toInt(zf);
+    const inX0 = Coordinates.inRange(x0, W);
+    const inX1 = Coordinates.inRange(i32x4.add(x0, oneInt), W);
+    const inY0 = Coordinates.inRange(y0, H);
+    const inY1 = Coordinates.inRange(i32x4.add(y0, oneInt), H);
+    const inZ0 = v128.and(Coordinates.inRange(z0, D), valid);
+    const inZ1 = v128.and(Coordinates.inRange(i32x4.add(z0, oneInt), D), valid);
+    const corner = i32x4.add(
+      i32x4.splat(<i32>base),
+      i32x4.add(
+        i32x4.mul(z0, i32x4.splat(plane)),
+        i32x4.add(i32x4.mul(y0, i32x4.splat(row)), i32x4.mul(x0, i32x4.splat(pixel))),
+      ),
+    );
+    const zero = i32x4.splat(<i32>p.zero);
+    for (let k = 0; k < 8; k++) {
+      const dx = k & 1;
+      const dy = (k >> 1) & 1;
+      const dz = k >> 2;
+      const at = i32x4.add(corner, i32x4.splat(dz * plane + dy * row + dx * pixel));
+      const inside = v128.and(v128.and(dx ? inX1 : inX0, dy ? inY1 : inY0), dz ? inZ1 : inZ0);
+      v128.store(lane + <usize>k * LANES, v128.bitselect(at, zero, inside));
+    }
+  }
+
+  /**
+   * One point's eight corners into the tile: 0 + each corner's product in corner order, as the
+   * reference sums. The reference skips corners outside; here they read the zero pixel and add +0,
+   * which leaves the sum unchanged (it starts at +0 and can never become -0).
+   */
+  @inline static samplePoint(lane: usize, t: usize, pixel: i32): void {
+    const a0 = load<u32>(lane);
+    const a1 = load<u32>(lane, LANES);
+    const a2 = load<u32>(lane, 2 * LANES);
+    const a3 = load<u32>(lane, 3 * LANES);
+    const a4 = load<u32>(lane, 4 * LANES);
+    const a5 = load<u32>(lane, 5 * LANES);
+    const a6 = load<u32>(lane, 6 * LANES);
+    const a7 = load<u32>(lane, 7 * LANES);
+    const w0 = v128.load32_splat(lane, 8 * LANES);
+    const w1 = v128.load32_splat(lane, 9 * LANES);
+    const w2 = v128.load32_splat(lane, 10 * LANES);
+    const w3 = v128.load32_splat(lane, 11 * LANES);
+    const w4 = v128.load32_splat(lane, 12 * LANES);
+    const w5 = v128.load32_splat(lane, 13 * LANES);
+    const w6 = v128.load32_splat(lane, 14 * LANES);
+    const w7 = v128.load32_splat(lane, 15 * LANES);
+    for (let k = 0; k < pixel; k += 16) {
+      let sum = f32x4.add(f32x4.splat(0), f32x4.mul(v128.load(a0 + k), w0));
+      sum = f32x4.add(sum, f32x4.mul(v128.load(a1 + k), w1));
+      sum = f32x4.add(sum, f32x4.mul(v128.load(a2 + k), w2));
+      sum = f32x4.add(sum, f32x4.mul(v128.load(a3 + k), w3));
+      sum = f32x4.add(sum, f32x4.mul(v128.load(a4 + k), w4));
+      sum = f32x4.add(sum, f32x4.mul(v128.load(a5 + k), w5));
+      sum = f32x4.add(sum, f32x4.mul(v128.load(a6 + k), w6));
+      v128.store(t + k, f32x4.add(sum, f32x4.mul(v128.load(a7 + k), w7)));
+    }
   }
 }

@@ -13,7 +13,6 @@ const output = join(root, 'src/wasm/generated/kernels.js');
 
 // Plain 128-bit SIMD only: relaxed SIMD (fused multiply-add) would round differently from the reference.
 const common = [
-  join(root, 'assembly/index.ts'),
   '--optimizeLevel',
   '3',
   '--noAssert',
@@ -47,9 +46,17 @@ function upToDate(): boolean {
   }
 }
 
-async function compile(flags: readonly string[]): Promise<Uint8Array> {
+/**
+ * Compiles the kernels whose entry file is `entry` (default: assembly/index.ts), for worker threads
+ * on a shared memory or for one thread; the wasm bytes.
+ */
+export async function compileKernels(shared: boolean, entry = join(sources, 'index.ts')): Promise<Uint8Array> {
+  return compile(shared ? TARGETS.sharedMemoryKernels : TARGETS.singleThreadKernels, entry);
+}
+
+async function compile(flags: readonly string[], entry = join(sources, 'index.ts')): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
-  const { error, stderr } = await asc.main([...common, ...flags, '--outFile', 'kernels.wasm'], {
+  const { error, stderr } = await asc.main([entry, ...common, ...flags, '--outFile', 'kernels.wasm'], {
     writeFile: (_name, contents) => {
       binary = contents as Uint8Array;
     },

@@ -7,8 +7,10 @@ const PADDINGS = { zeros: 0, border: 1, reflection: 2 } as const;
 
 /** Bytes of the Params block (18 fields of 4 bytes, rounded up to a line). */
 const PARAMS_BYTES = 128;
-/** Scratch bytes per thread before its tile (TILE_OFFSET in assembly/tile.ts). */
-const SCRATCH_LANES = 512;
+// Points per block and the scratch bytes before a thread's tile: BLOCK and TILE_OFFSET of
+// assembly/tile.ts (test/wasm/plan.test.ts checks scratchBytesOf against the kernels' scratchBytes).
+const BLOCK = 64;
+const SCRATCH_LANES = 24 * 4 * BLOCK;
 /** Below this the kernels' memory is never placed: a margin for what the compiler might reserve. */
 const FIRST_FREE = 1024;
 
@@ -39,6 +41,11 @@ export interface MemoryPlan {
 
 const line = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
+/** Scratch bytes of one thread for `pixelStride` floats per pixel. */
+export function scratchBytesOf(pixelStride: number): number {
+  return SCRATCH_LANES + BLOCK * 4 * pixelStride;
+}
+
 export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
   const { n, c } = geo;
   const pixelStride = Math.ceil(c / 4) * 4;
@@ -46,7 +53,7 @@ export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
   const points = n * geo.outD * geo.outH * geo.outW;
   // channels last with C a multiple of 4 is already the kernels' layout
   const packing: Packing = geo.layout === 'nchw' ? 'channels-first' : c % 4 === 0 ? 'none' : 'channels-last';
-  const scratchBytes = line(SCRATCH_LANES + 16 * pixelStride);
+  const scratchBytes = line(scratchBytesOf(pixelStride));
   let at = FIRST_FREE;
   const take = (bytes: number) => {
     const start = at;
