@@ -40,7 +40,7 @@ export class Bicubic {
     );
   }
 
-  static sample(p: Params, start: i32, end: i32, scratch: usize): void {
+  static sample(p: Params, start: i32, end: i32, scratch: usize, source: usize, firstBatch: i32): void {
     const pixel = p.pixelStride << 2;
     const outPlane = p.outH * p.outW;
     const tile = scratch + TILE_OFFSET;
@@ -48,7 +48,7 @@ export class Bicubic {
     while (q < end) {
       const b = q / outPlane;
       const batchEnd = min(end, (b + 1) * outPlane);
-      const base = p.source + <usize>b * pixel * p.inW * p.inH;
+      const base = source + <usize>(b - firstBatch) * pixel * p.inW * p.inH;
       while (q < batchEnd) {
         const count = min(BLOCK, batchEnd - q);
         for (let g = 0; g < count; g += 4)

@@ -11,6 +11,11 @@ export const ZEROS = 0;
 export const BORDER = 1;
 export const REFLECTION = 2;
 
+/** How the input reaches the kernels' layout, as `Params.packing`. */
+export const PACK_NONE = 0;
+export const PACK_CHANNELS_FIRST = 1;
+export const PACK_CHANNELS_LAST = 2;
+
 @unmanaged
 export class Params {
   /** 2 (4-D input) or 3 (5-D input). */
@@ -28,7 +33,14 @@ export class Params {
   outD: i32;
   outH: i32;
   outW: i32;
-  /** The input, channels last: `pixelStride` floats per pixel (C rounded up to 4), lanes past C zero. */
+  /** The input as the caller laid it out. */
+  input: usize;
+  /** How the input becomes the kernels' layout: PACK_NONE (it already is), PACK_CHANNELS_FIRST, ..._LAST. */
+  packing: i32;
+  /**
+   * The input in the kernels' layout: channels last, `pixelStride` floats per pixel (C rounded up to
+   * 4), lanes past C zero. The input itself with PACK_NONE.
+   */
   source: usize;
   pixelStride: i32;
   /** `pixelStride` zero floats: where a tap outside the input (or of a NaN grid point) reads from. */

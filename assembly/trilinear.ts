@@ -9,7 +9,7 @@ import { BLOCK, LANES, TILE_OFFSET, writeTile } from './tile';
 // (8 + k) LANES
 /** The kernel and its helpers (inlined: AssemblyScript's @inline works on methods). */
 export class Trilinear {
-  static sample(p: Params, start: i32, end: i32, scratch: usize): void {
+  static sample(p: Params, start: i32, end: i32, scratch: usize, source: usize, firstBatch: i32): void {
     const pixel = p.pixelStride << 2;
     const outVolume = p.outD * p.outH * p.outW;
     const tile = scratch + TILE_OFFSET;
@@ -17,7 +17,7 @@ export class Trilinear {
     while (q < end) {
       const b = q / outVolume;
       const batchEnd = min(end, (b + 1) * outVolume);
-      const base = p.source + <usize>b * pixel * p.inW * p.inH * p.inD;
+      const base = source + <usize>(b - firstBatch) * pixel * p.inW * p.inH * p.inD;
       while (q < batchEnd) {
         const count = min(BLOCK, batchEnd - q);
         for (let g = 0; g < count; g += 4)

@@ -24,7 +24,7 @@ const { values } = parseArgs({
   },
 });
 
-type Kernels = Record<'sample' | 'packChannelsFirst' | 'packChannelsLast', (...args: number[]) => void>;
+type Kernels = Record<'pack' | 'sample' | 'sampleBatches', (...args: number[]) => void>;
 
 async function instantiate(bytes: Uint8Array): Promise<{ kernels: Kernels; memory: WebAssembly.Memory }> {
   const memory = new WebAssembly.Memory({ initial: 1 });
@@ -50,9 +50,11 @@ function call(side: (typeof sides)[number], w: Workload, input: Tensor, grid: Te
   new Float32Array(buffer, plan.input, input.data.length).set(input.data);
   new Float32Array(buffer, plan.grid, grid.data.length).set(grid.data);
   writeParams(buffer, plan, geo, resolveOptions(optionsOf(w), geo.spatialDims));
-  const plane = geo.inD * geo.inH * geo.inW;
-  kernels.packChannelsFirst(plan.input, plan.source, geo.c, plane, plan.pixelStride, 0, plan.pixels);
-  kernels.sample(plan.params, 0, plan.points, plan.scratch);
+  if (plan.split === 'batches') kernels.sampleBatches(plan.params, 0, geo.n, plan.scratch, plan.packed);
+  else {
+    kernels.pack(plan.params, 0, plan.pixels);
+    kernels.sample(plan.params, 0, plan.points, plan.scratch);
+  }
   const out = new Float32Array(plan.points * geo.c);
   out.set(new Float32Array(memory.buffer, plan.output, out.length));
   return out;

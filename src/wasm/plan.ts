@@ -1,21 +1,23 @@
-// Where one grid_sample call lives in the kernels' memory, and the Params block that describes it to
-// them (field order: assembly/params.ts). Every region starts on a 64-byte line.
+// Where one grid_sample call lives in the kernels' memory, how its work is split over threads, and
+// the Params block that describes it to the kernels (field order: assembly/params.ts). Every region
+// starts on a 64-byte line.
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 
 const MODES = { bilinear: 0, nearest: 1, bicubic: 2 } as const;
 const PADDINGS = { zeros: 0, border: 1, reflection: 2 } as const;
+const PACKINGS = { none: 0, 'channels-first': 1, 'channels-last': 2 } as const;
 
-/** Bytes of the Params block (18 fields of 4 bytes, rounded up to a line). */
+/** Bytes of the Params block (20 fields of 4 bytes, rounded up to a line). */
 const PARAMS_BYTES = 128;
+/** Below this the kernels' memory is never placed: a margin for what the compiler might reserve. */
+const FIRST_FREE = 1024;
 // Points per block and the scratch bytes before a thread's tile: BLOCK and TILE_OFFSET of
 // assembly/tile.ts (test/wasm/plan.test.ts checks scratchBytesOf against the kernels' scratchBytes).
 const BLOCK = 64;
 const SCRATCH_LANES = 24 * 4 * BLOCK;
-/** Below this the kernels' memory is never placed: a margin for what the compiler might reserve. */
-const FIRST_FREE = 1024;
 
 /** How the input reaches the kernels' channels-last layout with C rounded up to 4. */
-export type Packing = 'channels-first' | 'channels-last' | 'none';
+export type Packing = keyof typeof PACKINGS;
 
 export interface MemoryPlan {
   params: number;
@@ -25,16 +27,25 @@ export interface MemoryPlan {
   /** One zero pixel: what taps outside the input read. */
   zero: number;
   input: number;
-  /** The packed input, or `input` itself when it already has the kernels' layout. */
+  /**
+   * 'points': the whole input is packed first (by all threads), then each thread samples a range of
+   * output points. 'batches': each thread takes whole batch items, packing one at a time into its
+   * own `packedBytes` at `packed` and sampling it while it is in cache.
+   */
+  split: 'points' | 'batches';
+  /** The packed input ('points'), or `input` itself when it already has the kernels' layout. */
   source: number;
+  /** Per-thread packed batch items ('batches'), `packedBytes` apart. */
+  packed: number;
+  packedBytes: number;
   grid: number;
   output: number;
   /** Total bytes the memory must hold. */
   bytes: number;
   packing: Packing;
-  /** Floats per pixel in `source`. */
+  /** Floats per pixel in the packed input. */
   pixelStride: number;
-  /** Input pixels (N x spatial) and output points (N x output spatial): the units work is split in. */
+  /** Input pixels (N x spatial) and output points (N x output spatial). */
   pixels: number;
   points: number;
 }
@@ -49,11 +60,15 @@ export function scratchBytesOf(pixelStride: number): number {
 export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
   const { n, c } = geo;
   const pixelStride = Math.ceil(c / 4) * 4;
-  const pixels = n * geo.inD * geo.inH * geo.inW;
+  const itemPixels = geo.inD * geo.inH * geo.inW;
+  const pixels = n * itemPixels;
   const points = n * geo.outD * geo.outH * geo.outW;
   // channels last with C a multiple of 4 is already the kernels' layout
   const packing: Packing = geo.layout === 'nchw' ? 'channels-first' : c % 4 === 0 ? 'none' : 'channels-last';
+  // whole batch items per thread when there are enough of them to share evenly
+  const split = packing !== 'none' && (threads === 1 ? n > 1 : n >= 2 * threads) ? 'batches' : 'points';
   const scratchBytes = line(scratchBytesOf(pixelStride));
+  const packedBytes = split === 'batches' ? line(4 * itemPixels * pixelStride) : 0;
   let at = FIRST_FREE;
   const take = (bytes: number) => {
     const start = at;
@@ -64,8 +79,9 @@ export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
   const scratch = take(scratchBytes * threads);
   const zero = take(4 * pixelStride);
   const input = take(4 * pixels * c + 16); // packChannelsLast reads up to 3 floats past the end
-  const source = packing === 'none' ? input : take(4 * pixels * pixelStride);
-  const grid = take(4 * points * geo.spatialDims + 48); // a last partial block reads up to 3 points on
+  const source = packing === 'none' ? input : split === 'points' ? take(4 * pixels * pixelStride) : 0;
+  const packed = take(packedBytes * threads);
+  const grid = take(4 * points * geo.spatialDims + 48); // a last partial group reads up to 3 points on
   const output = take(4 * points * c);
   return {
     params,
@@ -73,7 +89,10 @@ export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
     scratchBytes,
     zero,
     input,
+    split,
     source,
+    packed,
+    packedBytes,
     grid,
     output,
     bytes: at,
@@ -92,7 +111,7 @@ export function writeParams(
   opts: ResolvedOptions,
 ): void {
   new Float32Array(buffer, plan.zero, plan.pixelStride).fill(0);
-  new Int32Array(buffer, plan.params, 18).set([
+  new Int32Array(buffer, plan.params, 20).set([
     geo.spatialDims,
     MODES[opts.mode],
     PADDINGS[opts.paddingMode],
@@ -106,6 +125,8 @@ export function writeParams(
     geo.outD,
     geo.outH,
     geo.outW,
+    plan.input,
+    PACKINGS[plan.packing],
     plan.source,
     plan.pixelStride,
     plan.zero,
@@ -114,13 +135,13 @@ export function writeParams(
   ]);
 }
 
-/** [start, end) ranges that split `total` units over `parts` threads, cut at multiples of 4. */
-export function splitRange(total: number, parts: number): [number, number][] {
+/**
+ * [start, end) ranges that split `total` units over `parts` threads, cut at multiples of `align`
+ * (output points: 4, the kernels' SIMD width).
+ */
+export function splitRange(total: number, parts: number, align = 1): [number, number][] {
+  const cut = (i: number) => (i === parts ? total : Math.min(total, Math.ceil((total * i) / parts / align) * align));
   const ranges: [number, number][] = [];
-  for (let i = 0; i < parts; i++) {
-    const start = Math.min(total, Math.ceil((total * i) / parts / 4) * 4);
-    const end = i === parts - 1 ? total : Math.min(total, Math.ceil((total * (i + 1)) / parts / 4) * 4);
-    if (end > start) ranges.push([start, end]);
-  }
+  for (let i = 0; i < parts; i++) if (cut(i + 1) > cut(i)) ranges.push([cut(i), cut(i + 1)]);
   return ranges;
 }

@@ -9,10 +9,15 @@ export interface Runner {
   readonly memory: WebAssembly.Memory;
   readonly threads: number;
   /**
-   * Runs `fn` over [0, total), each thread on its own part; `args(start, end, thread)` gives the
-   * arguments of one part.
+   * Runs `fn` over [0, total), each thread on its own part (cut at multiples of `align`);
+   * `args(start, end, thread)` gives the arguments of one part.
    */
-  run(fn: Job['fn'], total: number, args: (start: number, end: number, thread: number) => number[]): Promise<void>;
+  run(
+    fn: Job['fn'],
+    total: number,
+    align: number,
+    args: (start: number, end: number, thread: number) => number[],
+  ): Promise<void>;
   destroy(): void;
 }
 
@@ -24,7 +29,7 @@ export async function localRunner(module: WebAssembly.Module): Promise<Runner> {
   return {
     memory,
     threads: 1,
-    run: async (fn, total, args) => kernels[fn](...args(0, total, 0)),
+    run: async (fn, total, _align, args) => kernels[fn](...args(0, total, 0)),
     destroy: () => {},
   };
 }
@@ -45,8 +50,10 @@ export async function workerRunner(
   return {
     memory,
     threads,
-    run: (fn, total, args) =>
-      pool.run(splitRange(total, threads).map(([start, end], thread) => ({ fn, args: args(start, end, thread) }))),
+    run: (fn, total, align, args) =>
+      pool.run(
+        splitRange(total, threads, align).map(([start, end], thread) => ({ fn, args: args(start, end, thread) })),
+      ),
     destroy: () => pool.destroy(),
   };
 }

@@ -160,35 +160,19 @@ export class WasmSampler {
     new Float32Array(buffer, plan.input, input.data.length).set(input.data);
     new Float32Array(buffer, plan.grid, grid.data.length).set(grid.data);
     writeParams(buffer, plan, geo, opts);
-    const { c } = geo;
-    const { pixelStride } = plan;
-    const planePixels = geo.inD * geo.inH * geo.inW;
-    if (plan.packing === 'channels-first') {
-      await runner.run('packChannelsFirst', plan.pixels, (start, end) => [
-        plan.input,
-        plan.source,
-        c,
-        planePixels,
-        pixelStride,
-        start,
-        end,
+    const scratch = (thread: number) => plan.scratch + thread * plan.scratchBytes;
+    if (plan.split === 'batches') {
+      await runner.run('sampleBatches', geo.n, 1, (first, last, thread) => [
+        plan.params,
+        first,
+        last,
+        scratch(thread),
+        plan.packed + thread * plan.packedBytes,
       ]);
-    } else if (plan.packing === 'channels-last') {
-      await runner.run('packChannelsLast', plan.pixels, (start, end) => [
-        plan.input,
-        plan.source,
-        c,
-        pixelStride,
-        start,
-        end,
-      ]);
+    } else {
+      if (plan.packing !== 'none') await runner.run('pack', plan.pixels, 4, (start, end) => [plan.params, start, end]);
+      await runner.run('sample', plan.points, 4, (start, end, thread) => [plan.params, start, end, scratch(thread)]);
     }
-    await runner.run('sample', plan.points, (start, end, thread) => [
-      plan.params,
-      start,
-      end,
-      plan.scratch + thread * plan.scratchBytes,
-    ]);
     out.set(new Float32Array(runner.memory.buffer, plan.output, out.length));
     return true;
   }

@@ -29,10 +29,10 @@ function settle(promise: Promise<unknown>): Promise<string> {
   ]);
 }
 
-// packs 4 pixels of 1 channel from byte 1024 to 2048: inside the first page of the memory
-const packJob = { fn: 'packChannelsLast', args: [1024, 2048, 1, 4, 0, 4] } as const;
-// the same with a destination far past the end of the memory: the kernel traps
-const trapJob = { fn: 'packChannelsLast', args: [1024, 2 ** 31, 1, 4, 0, 4] } as const;
+// a pack with the Params block at byte 1024 of a fresh memory: all zeros, no packing to do
+const packJob = { fn: 'pack', args: [1024, 0, 4] } as const;
+// a sample whose Params block lies far past the end of the memory: the kernel traps
+const trapJob = { fn: 'sample', args: [2 ** 31, 0, 4, 0] } as const;
 
 describe('WorkerPool', () => {
   it('runs kernel calls on every thread', async () => {
