@@ -1,17 +1,46 @@
-// 2-D bicubic grid_sample: per block of four output points the sixteen tap addresses (padding
-// applied to each tap) and the separable weights are computed once in SIMD lanes; each point then
-// sums rows of four taps and the four rows, four channels per f32x4 op, in the reference's order
-// (src/cpu/grid-sample-2d.ts bicubic, PyTorch's cubic_convolution1/2).
-import { Coordinates } from './coordinates';
+// 2-D bicubic grid_sample: per block the sixteen tap addresses (padding applied to each tap) and the
+// separable weights of every point are computed in SIMD lanes (four points at a time); each point
+// then sums rows of four taps and the four rows, four channels per f32x4 op, in the reference's
+// order (src/cpu/grid-sample-2d.ts bicubic, PyTorch's cubic_convolution1/2).
+import { Axis, Coordinates } from './coordinates';
 import { Params } from './params';
-import { BLOCK, LANES, TILE_OFFSET, writeTile } from './tile';
+import { AXES_OFFSET, BLOCK, LANES, TILE_OFFSET, writeTile } from './tile';
 
 const A: f32 = -0.75;
 
-// scratch: per-point addresses of tap (row j, column i) at (4j + i) LANES; x weights at 16 .. 19
-// LANES, y weights at 20 .. 23 LANES
 /** The kernel and its helpers (inlined: AssemblyScript's @inline works on methods). */
 export class Bicubic {
+  // scratch: per-point addresses of tap (row j, column i) at (4j + i) LANES; x weights at 16 .. 19
+  // LANES, y weights at 20 .. 23 LANES
+  static sample(p: Params, start: i32, end: i32, scratch: usize, source: usize, firstBatch: i32): void {
+    const align = p.alignCorners != 0;
+    const padding = p.padding;
+    const xAxis = Axis.at(scratch + AXES_OFFSET, p.inW, align);
+    const yAxis = Axis.at(scratch + AXES_OFFSET + 128, p.inH, align);
+    const pixel = p.pixelStride << 2;
+    const row = pixel * p.inW;
+    const outPlane = p.outH * p.outW;
+    const tile = scratch + TILE_OFFSET;
+    const zero = i32x4.splat(<i32>p.zero);
+    let q = start;
+    while (q < end) {
+      const b = q / outPlane;
+      const batchEnd = min(end, (b + 1) * outPlane);
+      const base = i32x4.splat(<i32>(source + <usize>(b - firstBatch) * row * p.inH));
+      while (q < batchEnd) {
+        const count = min(BLOCK, batchEnd - q);
+        for (let g = 0; g < count; g += 4) {
+          const grid = p.grid + ((<usize>(q + g)) << 3);
+          Bicubic.taps(grid, xAxis, yAxis, padding, align, base, pixel, row, zero, scratch + ((<usize>g) << 2));
+        }
+        for (let i = 0; i < count; i++)
+          Bicubic.samplePoint(scratch + ((<usize>i) << 2), tile + <usize>i * pixel, pixel);
+        writeTile(p, tile, b, q, count);
+        q += count;
+      }
+    }
+  }
+
   /** cubic_convolution1: ((A + 2) * x - (A + 3)) * x * x + 1. */
   @inline static cubic1(x: v128): v128 {
     const t = f32x4.sub(f32x4.mul(f32x4.splat(A + 2), x), f32x4.splat(A + 3));
@@ -34,69 +63,50 @@ export class Bicubic {
   }
 
   /** The padded integer tap i0 + d (d in -1 .. 2), as PyTorch casts it: truncated. */
-  @inline static tap(i0: v128, d: i32, size: i32, padding: i32, align: bool): v128 {
-    return Coordinates.toInt(
-      Coordinates.pad(f32x4.convert_i32x4_s(i32x4.add(i0, i32x4.splat(d))), size, padding, align),
-    );
+  @inline static tap(i0: v128, d: i32, axis: Axis, padding: i32): v128 {
+    return Coordinates.toInt(Coordinates.pad(f32x4.convert_i32x4_s(i32x4.add(i0, i32x4.splat(d))), axis, padding));
   }
 
-  static sample(p: Params, start: i32, end: i32, scratch: usize, source: usize, firstBatch: i32): void {
-    const pixel = p.pixelStride << 2;
-    const outPlane = p.outH * p.outW;
-    const tile = scratch + TILE_OFFSET;
-    let q = start;
-    while (q < end) {
-      const b = q / outPlane;
-      const batchEnd = min(end, (b + 1) * outPlane);
-      const base = source + <usize>(b - firstBatch) * pixel * p.inW * p.inH;
-      while (q < batchEnd) {
-        const count = min(BLOCK, batchEnd - q);
-        for (let g = 0; g < count; g += 4)
-          Bicubic.taps(p, p.grid + ((<usize>(q + g)) << 3), base, scratch + ((<usize>g) << 2));
-        for (let i = 0; i < count; i++)
-          Bicubic.samplePoint(scratch + ((<usize>i) << 2), tile + <usize>i * pixel, pixel);
-        writeTile(p, tile, b, q, count);
-        q += count;
-      }
-    }
-  }
-
-  /** The sixteen tap addresses and the weights of four grid points (at g) into the lanes at `lane`. */
-  @inline static taps(p: Params, g: usize, base: usize, lane: usize): void {
-    const W = p.inW;
-    const H = p.inH;
-    const padding = p.padding;
-    const align = p.alignCorners != 0;
-    const pixel = p.pixelStride << 2;
-    const row = pixel * W;
-    const zero = i32x4.splat(<i32>p.zero);
-    const gx = Coordinates.gridX2(g);
-    const gy = Coordinates.gridY2(g);
+  /** The sixteen tap addresses and the weights of four grid points (at `grid`) into the lanes at `lane`. */
+  @inline static taps(
+    grid: usize,
+    xAxis: Axis,
+    yAxis: Axis,
+    padding: i32,
+    align: bool,
+    base: v128,
+    pixel: i32,
+    row: i32,
+    zero: v128,
+    lane: usize,
+  ): void {
+    const gx = Coordinates.gridX2(grid);
+    const gy = Coordinates.gridY2(grid);
     const valid = v128.and(Coordinates.notNaN(gx), Coordinates.notNaN(gy));
-    const x = Coordinates.unnormalize(gx, W, align);
-    const y = Coordinates.unnormalize(gy, H, align);
+    const x = Coordinates.unnormalize(gx, xAxis, align);
+    const y = Coordinates.unnormalize(gy, yAxis, align);
     const xf = f32x4.floor(x);
     const yf = f32x4.floor(y);
     Bicubic.storeCoefficients(lane + 16 * LANES, f32x4.sub(x, xf), valid);
     Bicubic.storeCoefficients(lane + 20 * LANES, f32x4.sub(y, yf), valid);
     const x0 = Coordinates.toInt(xf);
     const y0 = Coordinates.toInt(yf);
-    const c0 = Bicubic.tap(x0, -1, W, padding, align);
-    const c1 = Bicubic.tap(x0, 0, W, padding, align);
-    const c2 = Bicubic.tap(x0, 1, W, padding, align);
-    const c3 = Bicubic.tap(x0, 2, W, padding, align);
-    const in0 = Coordinates.inRange(c0, W);
-    const in1 = Coordinates.inRange(c1, W);
-    const in2 = Coordinates.inRange(c2, W);
-    const in3 = Coordinates.inRange(c3, W);
+    const c0 = Bicubic.tap(x0, -1, xAxis, padding);
+    const c1 = Bicubic.tap(x0, 0, xAxis, padding);
+    const c2 = Bicubic.tap(x0, 1, xAxis, padding);
+    const c3 = Bicubic.tap(x0, 2, xAxis, padding);
+    const in0 = Coordinates.inRange(c0, xAxis);
+    const in1 = Coordinates.inRange(c1, xAxis);
+    const in2 = Coordinates.inRange(c2, xAxis);
+    const in3 = Coordinates.inRange(c3, xAxis);
     const col0 = i32x4.mul(c0, i32x4.splat(pixel));
     const col1 = i32x4.mul(c1, i32x4.splat(pixel));
     const col2 = i32x4.mul(c2, i32x4.splat(pixel));
     const col3 = i32x4.mul(c3, i32x4.splat(pixel));
     for (let j = 0; j < 4; j++) {
-      const r = Bicubic.tap(y0, j - 1, H, padding, align);
-      const inRow = v128.and(Coordinates.inRange(r, H), valid);
-      const rowStart = i32x4.add(i32x4.splat(<i32>base), i32x4.mul(r, i32x4.splat(row)));
+      const r = Bicubic.tap(y0, j - 1, yAxis, padding);
+      const inRow = v128.and(Coordinates.inRange(r, yAxis), valid);
+      const rowStart = i32x4.add(base, i32x4.mul(r, i32x4.splat(row)));
       const at = lane + <usize>(4 * j) * LANES;
       v128.store(at, v128.bitselect(i32x4.add(rowStart, col0), zero, v128.and(inRow, in0)));
       v128.store(at, v128.bitselect(i32x4.add(rowStart, col1), zero, v128.and(inRow, in1)), LANES);

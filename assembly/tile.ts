@@ -12,8 +12,14 @@ export const BLOCK = 64;
 /** Bytes between the per-point arrays of one address or weight in the scratch. */
 export const LANES: usize = BLOCK * 4;
 
-/** Scratch bytes before the tile: the kernels' per-point addresses and weights (bicubic: 16 + 8). */
-export const TILE_OFFSET: usize = 24 * LANES;
+/** Scratch bytes of the kernels' per-point addresses and weights (bicubic: 16 + 8 arrays). */
+const LANE_ARRAYS: usize = 24 * LANES;
+
+/** Where the Axis constants of x, y and z lie in the scratch (coordinates.ts), 128 bytes apart. */
+export const AXES_OFFSET: usize = LANE_ARRAYS;
+
+/** Scratch bytes before the tile. */
+export const TILE_OFFSET: usize = AXES_OFFSET + 3 * 128;
 
 /** Scratch bytes a thread needs (the host allocates them; src/wasm/plan.ts). */
 export function scratchBytes(pixelStride: i32): usize {

@@ -1,27 +1,38 @@
 // 3-D (trilinear) grid_sample: per block of four output points the eight corner addresses and
 // weights are computed once in SIMD lanes; each point then sums its corners over all channels, four
 // channels per f32x4 op, in the reference's order (src/cpu/grid-sample-3d.ts, trilinear.ts).
-import { Coordinates } from './coordinates';
+import { Axis, Coordinates } from './coordinates';
 import { Params } from './params';
-import { BLOCK, LANES, TILE_OFFSET, writeTile } from './tile';
+import { AXES_OFFSET, BLOCK, LANES, TILE_OFFSET, writeTile } from './tile';
 
 // scratch: per-point address of corner k (bit 0 x, bit 1 y, bit 2 z) at k LANES, its weight at
 // (8 + k) LANES
 /** The kernel and its helpers (inlined: AssemblyScript's @inline works on methods). */
 export class Trilinear {
   static sample(p: Params, start: i32, end: i32, scratch: usize, source: usize, firstBatch: i32): void {
+    const align = p.alignCorners != 0;
+    const padding = p.padding;
+    const xAxis = Axis.at(scratch + AXES_OFFSET, p.inW, align);
+    const yAxis = Axis.at(scratch + AXES_OFFSET + 128, p.inH, align);
+    const zAxis = Axis.at(scratch + AXES_OFFSET + 256, p.inD, align);
     const pixel = p.pixelStride << 2;
+    const row = pixel * p.inW;
+    const plane = row * p.inH;
     const outVolume = p.outD * p.outH * p.outW;
     const tile = scratch + TILE_OFFSET;
+    const zero = i32x4.splat(<i32>p.zero);
     let q = start;
     while (q < end) {
       const b = q / outVolume;
       const batchEnd = min(end, (b + 1) * outVolume);
-      const base = source + <usize>(b - firstBatch) * pixel * p.inW * p.inH * p.inD;
+      const base = i32x4.splat(<i32>(source + <usize>(b - firstBatch) * plane * p.inD));
       while (q < batchEnd) {
         const count = min(BLOCK, batchEnd - q);
-        for (let g = 0; g < count; g += 4)
-          Trilinear.corners(p, p.grid + <usize>(q + g) * 12, base, scratch + ((<usize>g) << 2));
+        for (let g = 0; g < count; g += 4) {
+          const grid = p.grid + <usize>(q + g) * 12;
+          const lane = scratch + ((<usize>g) << 2);
+          Trilinear.corners(grid, xAxis, yAxis, zAxis, padding, align, base, pixel, row, plane, zero, lane);
+        }
         for (let i = 0; i < count; i++)
           Trilinear.samplePoint(scratch + ((<usize>i) << 2), tile + <usize>i * pixel, pixel);
         writeTile(p, tile, b, q, count);
@@ -31,24 +42,29 @@ export class Trilinear {
   }
 
   /** The eight corner addresses and weights of four grid points (at g) into the lanes at `lane`. */
-  @inline static corners(p: Params, g: usize, base: usize, lane: usize): void {
-    const W = p.inW;
-    const H = p.inH;
-    const D = p.inD;
-    const padding = p.padding;
-    const align = p.alignCorners != 0;
-    const pixel = p.pixelStride << 2;
-    const row = pixel * W;
-    const plane = row * H;
+  @inline static corners(
+    grid: usize,
+    xAxis: Axis,
+    yAxis: Axis,
+    zAxis: Axis,
+    padding: i32,
+    align: bool,
+    base: v128,
+    pixel: i32,
+    row: i32,
+    plane: i32,
+    zero: v128,
+    lane: usize,
+  ): void {
     const one = f32x4.splat(1);
     const oneInt = i32x4.splat(1);
-    const gx = Coordinates.gridX3(g);
-    const gy = Coordinates.gridY3(g);
-    const gz = Coordinates.gridZ3(g);
+    const gx = Coordinates.gridX3(grid);
+    const gy = Coordinates.gridY3(grid);
+    const gz = Coordinates.gridZ3(grid);
     const valid = v128.and(v128.and(Coordinates.notNaN(gx), Coordinates.notNaN(gy)), Coordinates.notNaN(gz)); // NaN samples nothing
-    const x = Coordinates.sourceIndex(gx, W, padding, align);
-    const y = Coordinates.sourceIndex(gy, H, padding, align);
-    const z = Coordinates.sourceIndex(gz, D, padding, align);
+    const x = Coordinates.sourceIndex(gx, xAxis, padding, align);
+    const y = Coordinates.sourceIndex(gy, yAxis, padding, align);
+    const z = Coordinates.sourceIndex(gz, zAxis, padding, align);
     const xf = f32x4.floor(x);
     const yf = f32x4.floor(y);
     const zf = f32x4.floor(z);
@@ -75,20 +91,19 @@ export class Trilinear {
     const x0 = Coordinates.toInt(xf);
     const y0 = Coordinates.toInt(yf);
     const z0 = Coordinates.toInt(zf);
-    const inX0 = Coordinates.inRange(x0, W);
-    const inX1 = Coordinates.inRange(i32x4.add(x0, oneInt), W);
-    const inY0 = Coordinates.inRange(y0, H);
-    const inY1 = Coordinates.inRange(i32x4.add(y0, oneInt), H);
-    const inZ0 = v128.and(Coordinates.inRange(z0, D), valid);
-    const inZ1 = v128.and(Coordinates.inRange(i32x4.add(z0, oneInt), D), valid);
+    const inX0 = Coordinates.inRange(x0, xAxis);
+    const inX1 = Coordinates.inRange(i32x4.add(x0, oneInt), xAxis);
+    const inY0 = Coordinates.inRange(y0, yAxis);
+    const inY1 = Coordinates.inRange(i32x4.add(y0, oneInt), yAxis);
+    const inZ0 = v128.and(Coordinates.inRange(z0, zAxis), valid);
+    const inZ1 = v128.and(Coordinates.inRange(i32x4.add(z0, oneInt), zAxis), valid);
     const corner = i32x4.add(
-      i32x4.splat(<i32>base),
+      base,
       i32x4.add(
         i32x4.mul(z0, i32x4.splat(plane)),
         i32x4.add(i32x4.mul(y0, i32x4.splat(row)), i32x4.mul(x0, i32x4.splat(pixel))),
       ),
     );
-    const zero = i32x4.splat(<i32>p.zero);
     for (let k = 0; k < 8; k++) {
       const dx = k & 1;
       const dy = (k >> 1) & 1;

@@ -14,7 +14,7 @@ const FIRST_FREE = 1024;
 // Points per block and the scratch bytes before a thread's tile: BLOCK and TILE_OFFSET of
 // assembly/tile.ts (test/wasm/plan.test.ts checks scratchBytesOf against the kernels' scratchBytes).
 const BLOCK = 64;
-const SCRATCH_LANES = 24 * 4 * BLOCK;
+const SCRATCH_LANES = 24 * 4 * BLOCK + 3 * 128;
 
 /** How the input reaches the kernels' channels-last layout with C rounded up to 4. */
 export type Packing = keyof typeof PACKINGS;
