@@ -3,7 +3,7 @@
 // then sums rows of four taps and the four rows, four channels per f32x4 op, in the reference's
 // order (src/cpu/grid-sample-2d.ts bicubic, PyTorch's cubic_convolution1/2).
 import { Axis, Coordinates } from './coordinates';
-import { Params } from './params';
+import { Params, ZEROS } from './params';
 import { AXES_OFFSET, BLOCK, LANES, TILE_OFFSET, writeTile } from './tile';
 
 const A: f32 = -0.75;
@@ -95,17 +95,20 @@ export class Bicubic {
     const c1 = Bicubic.tap(x0, 0, xAxis, padding);
     const c2 = Bicubic.tap(x0, 1, xAxis, padding);
     const c3 = Bicubic.tap(x0, 2, xAxis, padding);
-    const in0 = Coordinates.inRange(c0, xAxis);
-    const in1 = Coordinates.inRange(c1, xAxis);
-    const in2 = Coordinates.inRange(c2, xAxis);
-    const in3 = Coordinates.inRange(c3, xAxis);
+    // border and reflection clip every tap into the input: only zeros padding can leave it
+    const clipped = padding != ZEROS;
+    const all = i32x4.splat(-1);
+    const in0 = clipped ? all : Coordinates.inRange(c0, xAxis);
+    const in1 = clipped ? all : Coordinates.inRange(c1, xAxis);
+    const in2 = clipped ? all : Coordinates.inRange(c2, xAxis);
+    const in3 = clipped ? all : Coordinates.inRange(c3, xAxis);
     const col0 = i32x4.mul(c0, i32x4.splat(pixel));
     const col1 = i32x4.mul(c1, i32x4.splat(pixel));
     const col2 = i32x4.mul(c2, i32x4.splat(pixel));
     const col3 = i32x4.mul(c3, i32x4.splat(pixel));
     for (let j = 0; j < 4; j++) {
       const r = Bicubic.tap(y0, j - 1, yAxis, padding);
-      const inRow = v128.and(Coordinates.inRange(r, yAxis), valid);
+      const inRow = clipped ? valid : v128.and(Coordinates.inRange(r, yAxis), valid);
       const rowStart = i32x4.add(base, i32x4.mul(r, i32x4.splat(row)));
       const at = lane + <usize>(4 * j) * LANES;
       v128.store(at, v128.bitselect(i32x4.add(rowStart, col0), zero, v128.and(inRow, in0)));

@@ -2,7 +2,7 @@
 // found in SIMD lanes (round half to even, as std::nearbyint), then each point copies its pixel's
 // channels. A point outside the input or with a NaN coordinate reads the zero pixel.
 import { Axis, Coordinates } from './coordinates';
-import { Params } from './params';
+import { Params, ZEROS } from './params';
 import { AXES_OFFSET, BLOCK, TILE_OFFSET, writeTile } from './tile';
 
 /** The kernel and its helpers (inlined: AssemblyScript's @inline works on methods). */
@@ -71,10 +71,10 @@ export class Nearest {
     const gy = Coordinates.gridY2(grid);
     const ix = Nearest.round(gx, xAxis, padding, align);
     const iy = Nearest.round(gy, yAxis, padding, align);
-    const valid = v128.and(
-      v128.and(Coordinates.notNaN(gx), Coordinates.notNaN(gy)),
-      v128.and(Coordinates.inRange(ix, xAxis), Coordinates.inRange(iy, yAxis)),
-    );
+    let valid = v128.and(Coordinates.notNaN(gx), Coordinates.notNaN(gy));
+    // border and reflection clip to [0, size - 1]: only zeros padding can leave the input
+    if (padding == ZEROS)
+      valid = v128.and(valid, v128.and(Coordinates.inRange(ix, xAxis), Coordinates.inRange(iy, yAxis)));
     const at = i32x4.add(base, i32x4.add(i32x4.mul(iy, i32x4.splat(row)), i32x4.mul(ix, i32x4.splat(pixel))));
     v128.store(lane, v128.bitselect(at, zero, valid));
   }
@@ -100,13 +100,11 @@ export class Nearest {
     const ix = Nearest.round(gx, xAxis, padding, align);
     const iy = Nearest.round(gy, yAxis, padding, align);
     const iz = Nearest.round(gz, zAxis, padding, align);
-    const valid = v128.and(
-      v128.and(v128.and(Coordinates.notNaN(gx), Coordinates.notNaN(gy)), Coordinates.notNaN(gz)),
-      v128.and(
-        v128.and(Coordinates.inRange(ix, xAxis), Coordinates.inRange(iy, yAxis)),
-        Coordinates.inRange(iz, zAxis),
-      ),
-    );
+    let valid = v128.and(v128.and(Coordinates.notNaN(gx), Coordinates.notNaN(gy)), Coordinates.notNaN(gz));
+    if (padding == ZEROS) {
+      const inside = v128.and(Coordinates.inRange(ix, xAxis), Coordinates.inRange(iy, yAxis));
+      valid = v128.and(valid, v128.and(inside, Coordinates.inRange(iz, zAxis)));
+    }
     const offset = i32x4.add(
       i32x4.mul(iz, i32x4.splat(plane)),
       i32x4.add(i32x4.mul(iy, i32x4.splat(row)), i32x4.mul(ix, i32x4.splat(pixel))),
