@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gridSampleCpu } from '../src/cpu/grid-sample.js';
+import { gridSampleCpu } from '../src/index.js';
 import { summarize } from './stats.js';
 import { optionsOf, selectWorkloads, workloadData } from './workloads.js';
 
