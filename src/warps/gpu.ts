@@ -62,7 +62,8 @@ function pipelineOf(device: GPUDevice, state: DeviceWarps, warp: WarpName, align
   let pipeline = state.pipelines.get(key);
   if (pipeline) return pipeline;
   device.pushErrorScope('validation');
-  const module = (state.module ??= device.createShaderModule({ label: KERNEL_FILE, code: warpGridWgsl }));
+  state.module ??= device.createShaderModule({ label: KERNEL_FILE, code: warpGridWgsl });
+  const module = state.module;
   pipeline = device.createComputePipeline({
     label: `warp-grid ${key}`,
     layout: state.pipelineLayout,
