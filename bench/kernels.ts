@@ -87,7 +87,7 @@ if (values.against) {
   const dir = mkdtempSync(join(tmpdir(), 'grid-sample-ref-'));
   execSync(`git archive ${values.against} src shaders | tar -x -C ${dir}`);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' })); // ESM, so the ?raw hook applies
-  const other = (await import(pathToFileURL(join(dir, 'src/gpu/sampler.ts')).href)) as {
+  const other = (await import(pathToFileURL(join(dir, 'src/index.ts')).href)) as {
     GridSampler: typeof GridSampler;
   };
   samplers.push([values.against, await other.GridSampler.create({ device })]);
