@@ -9,12 +9,12 @@ export interface Runner {
   readonly memory: WebAssembly.Memory;
   readonly threads: number;
   /**
-   * Runs `fn` over [0, total), each thread on its own part (cut at multiples of `align`);
+   * Runs `fn` over the units [start, end), each thread on its own part (cut `align` units apart);
    * `args(start, end, thread)` gives the arguments of one part.
    */
   run(
     fn: Job['fn'],
-    total: number,
+    range: [start: number, end: number],
     align: number,
     args: (start: number, end: number, thread: number) => number[],
   ): Promise<void>;
@@ -29,7 +29,7 @@ export async function localRunner(module: WebAssembly.Module): Promise<Runner> {
   return {
     memory,
     threads: 1,
-    run: async (fn, total, _align, args) => kernels[fn](...args(0, total, 0)),
+    run: async (fn, [start, end], _align, args) => kernels[fn](...args(start, end, 0)),
     destroy: () => {},
   };
 }
@@ -50,9 +50,12 @@ export async function workerRunner(
   return {
     memory,
     threads,
-    run: (fn, total, align, args) =>
+    run: (fn, [start, end], align, args) =>
       pool.run(
-        splitRange(total, threads, align).map(([start, end], thread) => ({ fn, args: args(start, end, thread) })),
+        splitRange(end - start, threads, align).map(([s, e], thread) => ({
+          fn,
+          args: args(start + s, start + e, thread),
+        })),
       ),
     destroy: () => pool.destroy(),
   };

@@ -12,7 +12,8 @@ import {
 } from '../options.js';
 import type { GridSampleOptions, Tensor } from '../types.js';
 import { kernelBytes } from './binary.js';
-import { type MemoryPlan, planMemory, writeParams } from './plan.js';
+import { runCall } from './call.js';
+import { type MemoryPlan, planMemory } from './plan.js';
 import { localRunner, type Runner, workerRunner } from './runner.js';
 import { createSharedMemory, hardwareThreads, sharedMemorySupported, simdSupported } from './support.js';
 
@@ -156,24 +157,7 @@ export class WasmSampler {
   ): Promise<boolean> {
     if (this.#destroyed) throw new Error('WasmSampler: destroyed before this call ran');
     if (!reserve(runner.memory, plan.bytes)) return false;
-    const buffer = runner.memory.buffer;
-    new Float32Array(buffer, plan.input, input.data.length).set(input.data);
-    new Float32Array(buffer, plan.grid, grid.data.length).set(grid.data);
-    writeParams(buffer, plan, geo, opts);
-    const scratch = (thread: number) => plan.scratch + thread * plan.scratchBytes;
-    if (plan.split === 'batches') {
-      await runner.run('sampleBatches', geo.n, 1, (first, last, thread) => [
-        plan.params,
-        first,
-        last,
-        scratch(thread),
-        plan.packed + thread * plan.packedBytes,
-      ]);
-    } else {
-      if (plan.packing !== 'none') await runner.run('pack', plan.pixels, 4, (start, end) => [plan.params, start, end]);
-      await runner.run('sample', plan.points, 4, (start, end, thread) => [plan.params, start, end, scratch(thread)]);
-    }
-    out.set(new Float32Array(runner.memory.buffer, plan.output, out.length));
+    await runCall(runner, plan, geo, opts, input, grid, out);
     return true;
   }
 }

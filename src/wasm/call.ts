@@ -1,0 +1,86 @@
+// One grid_sample call through the kernels: input and grid copied into the memory, packed, sampled,
+// the output copied out. With worker threads the sampling goes in rounds, and the calling thread
+// copies the next round's input and the last round's output while the workers sample, so that the
+// copies (one thread's work) overlap the sampling instead of adding to it.
+import type { ResolvedOptions, SampleGeometry } from '../options.js';
+import type { Tensor } from '../types.js';
+import { type MemoryPlan, splitRange, writeParams } from './plan.js';
+import type { Runner } from './runner.js';
+
+/** Rounds per call on worker threads: the first copy in and the last copy out are not overlapped. */
+const ROUNDS = 4;
+
+type Range = [start: number, end: number];
+
+export async function runCall(
+  runner: Runner,
+  plan: MemoryPlan,
+  geo: SampleGeometry,
+  opts: ResolvedOptions,
+  input: Tensor,
+  grid: Tensor,
+  out: Float32Array,
+): Promise<void> {
+  const memory = runner.memory;
+  writeParams(memory.buffer, plan, geo, opts);
+  const { n, c, spatialDims } = geo;
+  const itemPixels = geo.inD * geo.inH * geo.inW;
+  const itemPoints = geo.outD * geo.outH * geo.outW;
+  const copyIn = (data: Float32Array, at: number, [start, end]: Range) =>
+    new Float32Array(memory.buffer, at, data.length).set(data.subarray(start, end), start);
+  const copyOut = ([start, end]: Range) =>
+    out.set(new Float32Array(memory.buffer, plan.output + 4 * start, end - start), start);
+  const scratch = (thread: number) => plan.scratch + thread * plan.scratchBytes;
+
+  if (plan.split === 'batches') {
+    // rounds of whole batch items: copy in round r + 1 and copy out round r - 1 while r samples
+    const perRound = runner.threads === 1 ? n : Math.max(2 * runner.threads, Math.ceil(n / ROUNDS));
+    const rounds = splitRange(n, Math.ceil(n / perRound));
+    const copyInItems = ([b0, b1]: Range) => {
+      copyIn(input.data, plan.input, [b0 * itemPixels * c, b1 * itemPixels * c]);
+      copyIn(grid.data, plan.grid, [b0 * itemPoints * spatialDims, b1 * itemPoints * spatialDims]);
+    };
+    copyInItems(rounds[0]);
+    for (let r = 0; r < rounds.length; r++) {
+      const job = runner.run('sampleBatches', rounds[r], 1, (first, last, thread) => [
+        plan.params,
+        first,
+        last,
+        scratch(thread),
+        plan.packed + thread * plan.packedBytes,
+      ]);
+      if (r + 1 < rounds.length) copyInItems(rounds[r + 1]);
+      if (r > 0) copyOut([rounds[r - 1][0] * itemPoints * c, rounds[r - 1][1] * itemPoints * c]);
+      await job;
+    }
+    const [b0, b1] = rounds[rounds.length - 1];
+    copyOut([b0 * itemPoints * c, b1 * itemPoints * c]);
+    return;
+  }
+
+  // the whole input is packed before any point is sampled; the grid is copied while it packs
+  copyIn(input.data, plan.input, [0, input.data.length]);
+  const packing =
+    plan.packing === 'none' ? undefined : runner.run('pack', [0, plan.pixels], 4, (s, e) => [plan.params, s, e]);
+  copyIn(grid.data, plan.grid, [0, grid.data.length]);
+  await packing;
+  const rounds = splitRange(plan.points, runner.threads === 1 ? 1 : ROUNDS, 4);
+  const copyOutPoints = ([p0, p1]: Range) => {
+    if (geo.layout === 'nhwc') return copyOut([p0 * c, p1 * c]);
+    // channels first: the points of a round are a strip in each channel plane of each batch item
+    for (let b = Math.floor(p0 / itemPoints); b * itemPoints < p1; b++) {
+      const start = Math.max(p0, b * itemPoints) - b * itemPoints;
+      const end = Math.min(p1, (b + 1) * itemPoints) - b * itemPoints;
+      for (let ch = 0; ch < c; ch++) {
+        const plane = (b * c + ch) * itemPoints;
+        copyOut([plane + start, plane + end]);
+      }
+    }
+  };
+  for (let r = 0; r < rounds.length; r++) {
+    const job = runner.run('sample', rounds[r], 4, (s, e, thread) => [plan.params, s, e, scratch(thread)]);
+    if (r > 0) copyOutPoints(rounds[r - 1]);
+    await job;
+  }
+  copyOutPoints(rounds[rounds.length - 1]);
+}
