@@ -1,7 +1,7 @@
 // The markdown table and the ours/peer ratios of a run.
 import type { ContenderResult, WorkloadResult } from './suite.js';
 
-export type Metric = 'gpu' | 'wall' | 'work';
+export type Metric = 'gpu' | 'wall' | 'work' | 'cpu';
 
 export interface RunInfo {
   command: string;
@@ -45,6 +45,9 @@ export const RATIOS: readonly RatioSpec[] = [
   { label: 'wasm, 1 thread / ort-web wasm (1 thread)', ours: ['ours-wasm-1', 'wall'], peer: ['ort-wasm', 'wall'] },
   { label: 'wasm, 1 thread / ort-node CPU (1 thread)', ours: ['ours-wasm-1', 'wall'], peer: ['ort-node', 'wall'] },
   { label: 'wasm, 1 thread / PyTorch CPU (1 thread)', ours: ['ours-wasm-1', 'wall'], peer: ['torch-cpu', 'wall'] },
+  { label: 'wasm, 1 thread / ort-web wasm, CPU time', ours: ['ours-wasm-1', 'cpu'], peer: ['ort-wasm', 'cpu'] },
+  { label: 'wasm, 1 thread / ort-node CPU, CPU time', ours: ['ours-wasm-1', 'cpu'], peer: ['ort-node', 'cpu'] },
+  { label: 'wasm, 1 thread / PyTorch CPU, CPU time', ours: ['ours-wasm-1', 'cpu'], peer: ['torch-cpu', 'cpu'] },
   {
     label: 'wasm, N threads / wasm, 1 thread (0.625 = 1.6x)',
     ours: ['ours-wasm-n', 'wall'],
@@ -103,6 +106,15 @@ const COLUMNS: readonly Column[] = [
   { head: 'PyTorch CPU', id: 'torch-cpu', m: 'wall' },
 ];
 
+const CPU_COLUMNS: readonly Column[] = [
+  { head: 'ours CPU ref', id: 'ours-cpu', m: 'cpu' },
+  { head: 'ours wasm 1 thread', id: 'ours-wasm-1', m: 'cpu' },
+  { head: 'ours wasm N threads', id: 'ours-wasm-n', m: 'cpu' },
+  { head: 'ort-web wasm', id: 'ort-wasm', m: 'cpu' },
+  { head: 'ort-node CPU', id: 'ort-node', m: 'cpu' },
+  { head: 'PyTorch CPU', id: 'torch-cpu', m: 'cpu' },
+];
+
 export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[]): string {
   const present = COLUMNS.filter((c) => workloads.some((w) => find(w, c.id)?.[c.m] || find(w, c.id)?.skipped));
   const lines: string[] = [];
@@ -118,6 +130,19 @@ export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[
   for (const w of workloads) {
     const wl = w.workload;
     lines.push(`| ${wl.id} ${wl.title} | ${present.map((c) => cell(find(w, c.id), c.m)).join(' | ')} |`);
+  }
+  const cpuColumns = CPU_COLUMNS.filter((c) => workloads.some((w) => find(w, c.id)?.cpu));
+  if (cpuColumns.length > 0) {
+    lines.push('');
+    lines.push(
+      'CPU contenders, CPU time of a run (all its threads; steadier than wall time when other processes load the machine):',
+    );
+    lines.push('');
+    lines.push(`| workload | ${cpuColumns.map((c) => c.head).join(' | ')} |`);
+    lines.push(`|---|${cpuColumns.map(() => '---:').join('|')}|`);
+    for (const w of workloads) {
+      lines.push(`| ${w.workload.id} | ${cpuColumns.map((c) => cell(find(w, c.id), 'cpu')).join(' | ')} |`);
+    }
   }
   lines.push('');
   const ratios = RATIOS.filter((r) => workloads.some((w) => ratio(w, r) !== undefined));

@@ -1,7 +1,7 @@
 """PyTorch's CPU grid_sample for the benchmark, driven over stdin/stdout (one JSON command a line).
 
 load {input, grid: raw float32 file paths, input_shape, grid_shape, mode, padding_mode, align_corners}
-run  -> {"ms": wall milliseconds of one F.grid_sample call}
+run  -> {"ms": wall milliseconds of one F.grid_sample call, "cpu_ms": its thread CPU milliseconds}
 output {path} -> writes the result as raw float32
 Single-threaded (torch.set_num_threads(1)), like the other CPU peers.
 """
@@ -44,9 +44,9 @@ for line in sys.stdin:
         }
         reply({"ok": True})
     elif cmd["cmd"] == "run":
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         sample()
-        reply({"ms": (time.perf_counter() - start) * 1000})
+        reply({"ms": (time.perf_counter() - start) * 1000, "cpu_ms": (time.thread_time() - start_cpu) * 1000})
     elif cmd["cmd"] == "output":
         sample().numpy().astype(np.float32).tofile(cmd["path"])
         reply({"ok": True})

@@ -1,7 +1,7 @@
 // `npm run bench:wasm -- --against REF`: the wasm backend of the working tree against the one of git
-// REF (its src/ and assembly/, its kernels compiled here), one thread each, interleaved in one
-// process, both through their public entry (WasmSampler, src/cpu.ts). Reports process CPU time, the
-// steadier measure on a loaded machine, and checks that the two outputs agree to the last bit.
+// REF (its src/ and assembly/, its kernels compiled here), interleaved in one process, both through
+// their public entry (WasmSampler, src/cpu.ts). Reports wall time and process CPU time (all threads;
+// on one thread the steadier measure on a loaded machine) and checks that the outputs agree to the bit.
 // Options: --only W1,W6  --rounds N (default 9)  --against REF (default HEAD)  --threads N (default 1)
 import { execSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -40,18 +40,23 @@ for (const w of selectWorkloads(values.only ? values.only.split(',') : [])) {
   const options = optionsOf(w);
   const [a, b] = await Promise.all(samplers.map(async (s) => (await s.gridSample(input, grid, options)).data));
   const same = a.length === b.length && new Uint32Array(a.buffer).every((v, i) => v === new Uint32Array(b.buffer)[i]);
-  const times: [number[], number[]] = [[], []];
+  const cpu: [number[], number[]] = [[], []];
+  const wall: [number[], number[]] = [[], []];
   for (let r = 0; r < Number(values.rounds); r++) {
     for (const k of r % 2 ? [1, 0] : [0, 1]) {
-      const start = cpuMs();
+      const [startCpu, startWall] = [cpuMs(), performance.now()];
       await samplers[k].gridSample(input, grid, options);
-      times[k].push(cpuMs() - start);
+      wall[k].push(performance.now() - startWall);
+      cpu[k].push(cpuMs() - startCpu);
     }
   }
-  const ratio = summarize(times[0].map((t, i) => t / times[1][i]));
-  const [ours, theirs] = times.map((t) => summarize(t));
+  const line = (label: string, [ours, theirs]: [number[], number[]]) => {
+    const ratio = summarize(ours.map((t, i) => t / theirs[i]));
+    const [a, b] = [summarize(ours).median, summarize(theirs).median];
+    return `${label} ${a.toFixed(1)} vs ${b.toFixed(1)} ms, ratio ${ratio.median.toFixed(3)} (${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)})`;
+  };
   console.log(
-    `${w.id}: working tree ${ours.median.toFixed(1)} ms CPU (min ${ours.min.toFixed(1)}), ${values.against} ${theirs.median.toFixed(1)} (min ${theirs.min.toFixed(1)}); ratio ${ratio.median.toFixed(3)} (${ratio.min.toFixed(2)}-${ratio.max.toFixed(2)}); bitwise ${same ? 'identical' : 'DIFFERENT'}`,
+    `${w.id} (working tree vs ${values.against}, ${threads} thread(s)): ${line('wall', wall)}; ${line('CPU', cpu)}; bitwise ${same ? 'identical' : 'DIFFERENT'}`,
   );
 }
 for (const s of samplers) s.destroy();

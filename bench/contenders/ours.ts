@@ -4,7 +4,7 @@
 import type { GridSampler, Layout, WasmSampler } from '../../src/index.js';
 import { gridSampleCpu } from '../../src/index.js';
 import type { Contender, Measurement } from '../contender.js';
-import { timeWall } from '../contender.js';
+import { timeWall, timeWallAndCpu } from '../contender.js';
 import { toChannelsFirst, toChannelsLast } from '../layout.js';
 import type { PassTimer } from '../pass-timer.js';
 import { elements, optionsOf, outputShapeOf } from '../workloads.js';
@@ -131,7 +131,7 @@ export function oursCpu(): Contender {
     async prepare(workload, { input, grid }) {
       const options = optionsOf(workload);
       return {
-        run: () => timeWall(() => gridSampleCpu(input, grid, options)),
+        run: () => timeWallAndCpu(() => gridSampleCpu(input, grid, options)),
         output: async () => gridSampleCpu(input, grid, options).data,
         release: () => {},
       };
@@ -152,7 +152,7 @@ export function oursWasm(sampler: WasmSampler, id: 'ours-wasm-1' | 'ours-wasm-n'
     async prepare(workload, { input, grid }) {
       const options = optionsOf(workload);
       return {
-        run: () => timeWall(() => sampler.gridSample(input, grid, options)),
+        run: () => timeWallAndCpu(() => sampler.gridSample(input, grid, options)),
         output: async () => (await sampler.gridSample(input, grid, options)).data,
         release: () => {},
       };

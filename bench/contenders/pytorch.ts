@@ -58,7 +58,7 @@ export function pytorchCpu(): Contender & { close(): void; version(): Promise<st
   return {
     id: 'torch-cpu',
     label: 'PyTorch CPU',
-    timing: 'F.grid_sample wall time in python, 1 thread',
+    timing: 'F.grid_sample wall and thread CPU time in python, 1 thread',
     async version() {
       start();
       return String((await hello)?.torch);
@@ -82,7 +82,10 @@ export function pytorchCpu(): Contender & { close(): void; version(): Promise<st
         align_corners: workload.alignCorners,
       });
       return {
-        run: async () => ({ wall: Number((await w.call({ cmd: 'run' })).ms) }),
+        run: async () => {
+          const { ms, cpu_ms } = await w.call({ cmd: 'run' });
+          return { wall: Number(ms), cpu: Number(cpu_ms) };
+        },
         output: async () => {
           await w.call({ cmd: 'output', path: files.output });
           const bytes = readFileSync(files.output);

@@ -19,8 +19,8 @@ export async function runCall(
   opts: ResolvedOptions,
   input: Tensor,
   grid: Tensor,
-  out: Float32Array,
-): Promise<void> {
+  allocate: () => Float32Array,
+): Promise<Float32Array> {
   const memory = runner.memory;
   writeParams(memory.buffer, plan, geo, opts);
   const { n, c, spatialDims } = geo;
@@ -28,8 +28,11 @@ export async function runCall(
   const itemPoints = geo.outD * geo.outH * geo.outW;
   const copyIn = (data: Float32Array, at: number, [start, end]: Range) =>
     new Float32Array(memory.buffer, at, data.length).set(data.subarray(start, end), start);
-  const copyOut = ([start, end]: Range) =>
+  let out: Float32Array | undefined;
+  const copyOut = ([start, end]: Range) => {
+    out ??= allocate();
     out.set(new Float32Array(memory.buffer, plan.output + 4 * start, end - start), start);
+  };
   const scratch = (thread: number) => plan.scratch + thread * plan.scratchBytes;
 
   if (plan.split === 'batches') {
@@ -51,11 +54,12 @@ export async function runCall(
       ]);
       if (r + 1 < rounds.length) copyInItems(rounds[r + 1]);
       if (r > 0) copyOut([rounds[r - 1][0] * itemPoints * c, rounds[r - 1][1] * itemPoints * c]);
+      else out = allocate();
       await job;
     }
     const [b0, b1] = rounds[rounds.length - 1];
     copyOut([b0 * itemPoints * c, b1 * itemPoints * c]);
-    return;
+    return out as Float32Array;
   }
 
   // the whole input is packed before any point is sampled; the grid is copied while it packs
@@ -63,6 +67,7 @@ export async function runCall(
   const packing =
     plan.packing === 'none' ? undefined : runner.run('pack', [0, plan.pixels], 4, (s, e) => [plan.params, s, e]);
   copyIn(grid.data, plan.grid, [0, grid.data.length]);
+  out = allocate();
   await packing;
   const rounds = splitRange(plan.points, runner.threads === 1 ? 1 : ROUNDS, 4);
   const copyOutPoints = ([p0, p1]: Range) => {
@@ -83,4 +88,5 @@ export async function runCall(
     await job;
   }
   copyOutPoints(rounds[rounds.length - 1]);
+  return out;
 }

@@ -4,6 +4,7 @@ import { gridSampleCpu } from '../cpu/grid-sample.js';
 import {
   allocateOutput,
   checkTensor,
+  elementCount,
   layoutOf,
   type ResolvedOptions,
   resolveOptions,
@@ -125,12 +126,15 @@ export class WasmSampler {
     const opts = resolveOptions(options, geo.spatialDims);
     const runner = this.#runner;
     if (!runner) return gridSampleCpu(input, grid, options);
-    const out = allocateOutput('grid_sample', geo.outputShape);
-    if (out.length === 0) return { data: out, shape: geo.outputShape };
+    const shape = geo.outputShape;
+    if (elementCount(shape) === 0) return { data: allocateOutput('grid_sample', shape), shape };
     const plan = planMemory(geo, runner.threads);
-    const call = this.#queue.then(() => this.#sample(runner, plan, geo, opts, input, grid, out));
+    // the output is allocated while the workers sample (see runCall): its zeroing then overlaps too
+    const allocate = () => allocateOutput('grid_sample', shape);
+    const call = this.#queue.then(() => this.#sample(runner, plan, geo, opts, input, grid, allocate));
     this.#queue = call.catch(() => {});
-    return (await call) ? { data: out, shape: geo.outputShape } : gridSampleCpu(input, grid, options);
+    const data = await call;
+    return data ? { data, shape } : gridSampleCpu(input, grid, options);
   }
 
   /**
@@ -145,7 +149,7 @@ export class WasmSampler {
     this.#runner?.destroy();
   }
 
-  /** Samples into `out`; false when the call does not fit the kernels' memory. */
+  /** The output; undefined when the call does not fit the kernels' memory. */
   async #sample(
     runner: Runner,
     plan: MemoryPlan,
@@ -153,12 +157,11 @@ export class WasmSampler {
     opts: ResolvedOptions,
     input: Tensor,
     grid: Tensor,
-    out: Float32Array,
-  ): Promise<boolean> {
+    allocate: () => Float32Array,
+  ): Promise<Float32Array | undefined> {
     if (this.#destroyed) throw new Error('WasmSampler: destroyed before this call ran');
-    if (!reserve(runner.memory, plan.bytes)) return false;
-    await runCall(runner, plan, geo, opts, input, grid, out);
-    return true;
+    if (!reserve(runner.memory, plan.bytes)) return undefined;
+    return runCall(runner, plan, geo, opts, input, grid, allocate);
   }
 }
 
