@@ -9,30 +9,53 @@ import { Trilinear } from './trilinear';
 
 export { scratchBytes } from './tile';
 
-/** Packs the input pixels [start, end) (counted over N x spatial) into `params.source`. */
-export function pack(params: usize, start: i32, end: i32): void {
+// Work is handed out in chunks from a counter in memory (`counter`, an i32): every thread of a call
+// runs the same entry point on the same range and claims chunk after chunk until none is left, so a
+// thread that the system holds back simply takes fewer chunks. One thread takes one chunk: the range.
+
+/** The next chunk of a shared counter: an atomic add where threads share the memory. */
+function claim(counter: usize): i32 {
+  if (ASC_FEATURE_THREADS) return atomic.add<i32>(counter, 1);
+  const next = load<i32>(counter);
+  store<i32>(counter, next + 1);
+  return next;
+}
+
+/** Packs the input pixels [start, end) (counted over N x spatial) into `params.source`, `chunk` at a time. */
+export function pack(params: usize, start: i32, end: i32, chunk: i32, counter: usize): void {
   const p = changetype<Params>(params);
-  packInto(p, p.source, start, end, 0);
+  for (let from = start + claim(counter) * chunk; from < end; from = start + claim(counter) * chunk) {
+    packInto(p, p.source, from, min(end, from + chunk), 0);
+  }
 }
 
 /**
- * Samples the output points [start, end) (counted over N x spatial) from the packed input at
- * `params.source`; `scratch` is this thread's scratch area (scratchBytes(pixelStride) bytes).
+ * Samples the output points [start, end) (counted over N x spatial), `chunk` at a time, from the
+ * packed input at `params.source`; `scratch` is this thread's scratch area (scratchBytes(pixelStride)).
  */
-export function sample(params: usize, start: i32, end: i32, scratch: usize): void {
+export function sample(params: usize, start: i32, end: i32, scratch: usize, chunk: i32, counter: usize): void {
   const p = changetype<Params>(params);
-  sampleFrom(p, start, end, scratch, p.source, 0);
+  for (let from = start + claim(counter) * chunk; from < end; from = start + claim(counter) * chunk) {
+    sampleFrom(p, from, min(end, from + chunk), scratch, p.source, 0);
+  }
 }
 
 /**
  * Batch items [first, last), one at a time: packs the item into `packed` (room for one item, this
  * thread's), then samples its output points from there while it is still in cache.
  */
-export function sampleBatches(params: usize, first: i32, last: i32, scratch: usize, packed: usize): void {
+export function sampleBatches(
+  params: usize,
+  first: i32,
+  last: i32,
+  scratch: usize,
+  packed: usize,
+  counter: usize,
+): void {
   const p = changetype<Params>(params);
   const pixels = p.inD * p.inH * p.inW;
   const points = p.outD * p.outH * p.outW;
-  for (let b = first; b < last; b++) {
+  for (let b = first + claim(counter); b < last; b = first + claim(counter)) {
     packInto(p, packed, b * pixels, (b + 1) * pixels, b);
     sampleFrom(p, b * points, (b + 1) * points, scratch, packed, b);
   }

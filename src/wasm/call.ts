@@ -9,6 +9,10 @@ import type { Runner } from './runner.js';
 
 /** Rounds per call on worker threads: the first copy in and the last copy out are not overlapped. */
 const ROUNDS = 4;
+/** Chunks per thread in a run on worker threads: threads that run slower take fewer. */
+const CHUNKS_PER_THREAD = 8;
+/** Output points per block of the kernels (BLOCK of assembly/tile.ts): chunks are whole blocks. */
+const BLOCK = 64;
 
 type Range = [start: number, end: number];
 
@@ -34,10 +38,14 @@ export async function runCall(
     out.set(new Float32Array(memory.buffer, plan.output + 4 * start, end - start), start);
   };
   const scratch = (thread: number) => plan.scratch + thread * plan.scratchBytes;
+  const { counter, threads } = { counter: plan.counter, threads: runner.threads };
+  /** Units per chunk for [start, end): the whole range on one thread, else whole blocks. */
+  const chunkOf = ([start, end]: Range) =>
+    threads === 1 ? end - start : Math.ceil((end - start) / (threads * CHUNKS_PER_THREAD) / BLOCK) * BLOCK;
 
   if (plan.split === 'batches') {
     // rounds of whole batch items: copy in round r + 1 and copy out round r - 1 while r samples
-    const perRound = runner.threads === 1 ? n : Math.max(2 * runner.threads, Math.ceil(n / ROUNDS));
+    const perRound = threads === 1 ? n : Math.max(2 * threads, Math.ceil(n / ROUNDS));
     const rounds = splitRange(n, Math.ceil(n / perRound));
     const copyInItems = ([b0, b1]: Range) => {
       copyIn(input.data, plan.input, [b0 * itemPixels * c, b1 * itemPixels * c]);
@@ -45,12 +53,14 @@ export async function runCall(
     };
     copyInItems(rounds[0]);
     for (let r = 0; r < rounds.length; r++) {
-      const job = runner.run('sampleBatches', rounds[r], 1, (first, last, thread) => [
+      const [first, last] = rounds[r];
+      const job = runner.run('sampleBatches', counter, (thread) => [
         plan.params,
         first,
         last,
         scratch(thread),
         plan.packed + thread * plan.packedBytes,
+        counter,
       ]);
       if (r + 1 < rounds.length) copyInItems(rounds[r + 1]);
       if (r > 0) copyOut([rounds[r - 1][0] * itemPoints * c, rounds[r - 1][1] * itemPoints * c]);
@@ -64,12 +74,15 @@ export async function runCall(
 
   // the whole input is packed before any point is sampled; the grid is copied while it packs
   copyIn(input.data, plan.input, [0, input.data.length]);
+  const pixels: Range = [0, plan.pixels];
   const packing =
-    plan.packing === 'none' ? undefined : runner.run('pack', [0, plan.pixels], 4, (s, e) => [plan.params, s, e]);
+    plan.packing === 'none'
+      ? undefined
+      : runner.run('pack', counter, () => [plan.params, 0, plan.pixels, chunkOf(pixels), counter]);
   copyIn(grid.data, plan.grid, [0, grid.data.length]);
   out = allocate();
   await packing;
-  const rounds = splitRange(plan.points, runner.threads === 1 ? 1 : ROUNDS, 4);
+  const rounds = splitRange(plan.points, threads === 1 ? 1 : ROUNDS, BLOCK);
   const copyOutPoints = ([p0, p1]: Range) => {
     if (geo.layout === 'nhwc') return copyOut([p0 * c, p1 * c]);
     // channels first: the points of a round are a strip in each channel plane of each batch item
@@ -83,7 +96,9 @@ export async function runCall(
     }
   };
   for (let r = 0; r < rounds.length; r++) {
-    const job = runner.run('sample', rounds[r], 4, (s, e, thread) => [plan.params, s, e, scratch(thread)]);
+    const [start, end] = rounds[r];
+    const chunk = chunkOf(rounds[r]);
+    const job = runner.run('sample', counter, (thread) => [plan.params, start, end, scratch(thread), chunk, counter]);
     if (r > 0) copyOutPoints(rounds[r - 1]);
     await job;
   }

@@ -21,6 +21,8 @@ export type Packing = keyof typeof PACKINGS;
 
 export interface MemoryPlan {
   params: number;
+  /** The i32 from which the threads of a kernel run claim their chunks of work. */
+  counter: number;
   /** Per-thread scratch areas, `scratchBytes` apart. */
   scratch: number;
   scratchBytes: number;
@@ -76,6 +78,7 @@ export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
     return start;
   };
   const params = take(PARAMS_BYTES);
+  const counter = take(4);
   const scratch = take(scratchBytes * threads);
   const zero = take(4 * pixelStride);
   const input = take(4 * pixels * c + 16); // packChannelsLast reads up to 3 floats past the end
@@ -85,6 +88,7 @@ export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
   const output = take(4 * points * c);
   return {
     params,
+    counter,
     scratch,
     scratchBytes,
     zero,

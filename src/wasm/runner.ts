@@ -1,6 +1,6 @@
-// Runs a kernel of assembly/index.ts over a range of pixels or points: on the calling thread (one
-// thread, own memory) or split over worker threads that share the memory.
-import { splitRange } from './plan.js';
+// Runs a kernel of assembly/index.ts on the calling thread (one thread, own memory) or on every
+// worker thread at once (one shared memory). The threads of a call share its work through a counter
+// in memory from which each claims chunk after chunk (assembly/index.ts), reset here before each run.
 import { type Job, WorkerPool } from './worker-pool.js';
 
 type Kernels = Record<Job['fn'], (...args: number[]) => void>;
@@ -9,15 +9,10 @@ export interface Runner {
   readonly memory: WebAssembly.Memory;
   readonly threads: number;
   /**
-   * Runs `fn` over the units [start, end), each thread on its own part (cut `align` units apart);
-   * `args(start, end, thread)` gives the arguments of one part.
+   * Runs `fn` on every thread with `args(thread)`, after setting the chunk counter at byte `counter`
+   * to 0.
    */
-  run(
-    fn: Job['fn'],
-    range: [start: number, end: number],
-    align: number,
-    args: (start: number, end: number, thread: number) => number[],
-  ): Promise<void>;
+  run(fn: Job['fn'], counter: number, args: (thread: number) => number[]): Promise<void>;
   destroy(): void;
 }
 
@@ -29,7 +24,10 @@ export async function localRunner(module: WebAssembly.Module): Promise<Runner> {
   return {
     memory,
     threads: 1,
-    run: async (fn, [start, end], _align, args) => kernels[fn](...args(start, end, 0)),
+    run: async (fn, counter, args) => {
+      new Int32Array(memory.buffer, counter, 1)[0] = 0;
+      kernels[fn](...args(0));
+    },
     destroy: () => {},
   };
 }
@@ -50,13 +48,10 @@ export async function workerRunner(
   return {
     memory,
     threads,
-    run: (fn, [start, end], align, args) =>
-      pool.run(
-        splitRange(end - start, threads, align).map(([s, e], thread) => ({
-          fn,
-          args: args(start + s, start + e, thread),
-        })),
-      ),
+    run: (fn, counter, args) => {
+      Atomics.store(new Int32Array(memory.buffer, counter, 1), 0, 0);
+      return pool.run(Array.from({ length: threads }, (_, thread) => ({ fn, args: args(thread) })));
+    },
     destroy: () => pool.destroy(),
   };
 }

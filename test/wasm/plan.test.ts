@@ -25,6 +25,7 @@ describe('memory plan', () => {
       const plan = planMemory(geo, threads);
       const regions: [string, number, number][] = [
         ['params', plan.params, 80],
+        ['counter', plan.counter, 4],
         ['scratch', plan.scratch, plan.scratchBytes * threads],
         ['zero', plan.zero, 4 * plan.pixelStride],
         ['input', plan.input, 4 * plan.pixels * geo.c],

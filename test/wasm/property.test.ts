@@ -65,7 +65,7 @@ describe(`wasm backend = gridSampleCpu on random cases (fast-check seed ${seed};
     );
   });
 
-  it('matches bit for bit where the work splits across threads and batch items mid-block', async () => {
+  it('matches bit for bit where the work splits across threads, rounds, chunks and batch items', async () => {
     for (const [n, c, h, w, oh, ow] of [
       [3, 5, 17, 13, 11, 7],
       [2, 3, 40, 31, 9, 13],
@@ -73,6 +73,8 @@ describe(`wasm backend = gridSampleCpu on random cases (fast-check seed ${seed};
       [2, 8, 12, 12, 37, 1],
       [5, 6, 9, 7, 5, 3], // whole batch items per thread, 3 and 2
       [8, 4, 3, 5, 2, 2],
+      [1, 3, 64, 64, 100, 90], // rounds of points, each in many chunks the threads claim
+      [9, 5, 16, 16, 20, 20], // rounds of batch items
     ]) {
       for (const mode of ['bilinear', 'nearest', 'bicubic'] as const) {
         for (const layout of ['nchw', 'nhwc'] as const) {

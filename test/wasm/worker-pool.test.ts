@@ -29,10 +29,11 @@ function settle(promise: Promise<unknown>): Promise<string> {
   ]);
 }
 
-// a pack with the Params block at byte 1024 of a fresh memory: all zeros, no packing to do
-const packJob = { fn: 'pack', args: [1024, 0, 4] } as const;
+// a pack with the Params block at byte 1024 of a fresh memory: all zeros, no packing to do (its
+// chunk counter at 2048 is never reset here: later runs find no chunk left, which is as harmless)
+const packJob = { fn: 'pack', args: [1024, 0, 4, 4, 2048] } as const;
 // a sample whose Params block lies far past the end of the memory: the kernel traps
-const trapJob = { fn: 'sample', args: [2 ** 31, 0, 4, 0] } as const;
+const trapJob = { fn: 'sample', args: [2 ** 31, 0, 4, 0, 4, 2112] } as const;
 
 describe('WorkerPool', () => {
   it('runs kernel calls on every thread', async () => {
