@@ -3,8 +3,8 @@
 import { Bicubic } from './bicubic';
 import { Bilinear } from './bilinear';
 import { Nearest } from './nearest';
-import { BICUBIC, NEAREST, PACK_CHANNELS_FIRST, PACK_CHANNELS_LAST, Params } from './params';
-import { packChannelsFirst, packChannelsLast } from './repack';
+import { BICUBIC, NEAREST, PACK_CHANNELS_FIRST, Params } from './params';
+import { packChannelsFirst } from './repack';
 import { Trilinear } from './trilinear';
 
 export { scratchBytes } from './tile';
@@ -64,9 +64,8 @@ export function sampleBatches(
 /** Packs pixels [start, end) into `to`, where batch item `firstBatch` starts. */
 function packInto(p: Params, to: usize, start: i32, end: i32, firstBatch: i32): void {
   const pixels = p.inD * p.inH * p.inW;
-  const at = to - <usize>firstBatch * pixels * ((<usize>p.pixelStride) << 2); // where batch 0 would start
-  if (p.packing == PACK_CHANNELS_FIRST) packChannelsFirst(p.input, at, p.c, pixels, p.pixelStride, start, end);
-  else if (p.packing == PACK_CHANNELS_LAST) packChannelsLast(p.input, at, p.c, p.pixelStride, start, end);
+  const at = to - <usize>firstBatch * pixels * ((<usize>p.c) << 2); // where batch 0 would start
+  if (p.packing == PACK_CHANNELS_FIRST) packChannelsFirst(p.input, at, p.c, pixels, start, end);
 }
 
 function sampleFrom(p: Params, start: i32, end: i32, scratch: usize, source: usize, firstBatch: i32): void {

@@ -14,7 +14,6 @@ export const REFLECTION = 2;
 /** How the input reaches the kernels' layout, as `Params.packing`. */
 export const PACK_NONE = 0;
 export const PACK_CHANNELS_FIRST = 1;
-export const PACK_CHANNELS_LAST = 2;
 
 @unmanaged
 export class Params {
@@ -35,15 +34,16 @@ export class Params {
   outW: i32;
   /** The input as the caller laid it out. */
   input: usize;
-  /** How the input becomes the kernels' layout: PACK_NONE (it already is), PACK_CHANNELS_FIRST, ..._LAST. */
+  /** How the input becomes the kernels' layout: PACK_NONE (channels last already), PACK_CHANNELS_FIRST. */
   packing: i32;
   /**
-   * The input in the kernels' layout: channels last, `pixelStride` floats per pixel (C rounded up to
-   * 4), lanes past C zero. The input itself with PACK_NONE.
+   * The input in the kernels' layout: channels last, `pixelStride` (= C) floats per pixel; the input
+   * itself with PACK_NONE. The kernels read four channels at a time, so up to 3 floats past a pixel
+   * (into the next pixel, or the slack after the last): those lanes are never written out.
    */
   source: usize;
   pixelStride: i32;
-  /** `pixelStride` zero floats: where a tap outside the input (or of a NaN grid point) reads from. */
+  /** C zero floats (and 3 more): where a tap outside the input (or of a NaN grid point) reads from. */
   zero: usize;
   grid: usize;
   output: usize;

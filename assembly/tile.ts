@@ -1,5 +1,7 @@
-// The per-thread tile: the C channels of one block of output points, `pixelStride` floats per point,
-// written out to the output in its layout. Channels first: each group of four points and four
+// The per-thread tile: the C channels of one block of output points, `pixelStride` (= C) floats per
+// point, written out to the output in its layout. The kernels fill it four channels at a time in
+// point order, so a point's last group may spill garbage into the next point's first channels, which
+// that point then overwrites. Channels first: each group of four points and four
 // channels is transposed so that four neighbouring points of one channel are stored at once.
 import { Params } from './params';
 
@@ -23,7 +25,8 @@ export const TILE_OFFSET: usize = AXES_OFFSET + 3 * 128;
 
 /** Scratch bytes a thread needs (the host allocates them; src/wasm/plan.ts). */
 export function scratchBytes(pixelStride: i32): usize {
-  return TILE_OFFSET + <usize>BLOCK * ((<usize>pixelStride) << 2);
+  // points are written four channels at a time: the last may spill 12 bytes past the tile
+  return TILE_OFFSET + <usize>BLOCK * ((<usize>pixelStride) << 2) + 16;
 }
 
 /** A block's results (tile) to the output: points q .. q + count - 1 (count <= BLOCK), batch item b. */

@@ -5,7 +5,7 @@ import type { ResolvedOptions, SampleGeometry } from '../options.js';
 
 const MODES = { bilinear: 0, nearest: 1, bicubic: 2 } as const;
 const PADDINGS = { zeros: 0, border: 1, reflection: 2 } as const;
-const PACKINGS = { none: 0, 'channels-first': 1, 'channels-last': 2 } as const;
+const PACKINGS = { none: 0, 'channels-first': 1 } as const;
 
 /** Bytes of the Params block (20 fields of 4 bytes, rounded up to a line). */
 const PARAMS_BYTES = 128;
@@ -16,7 +16,7 @@ const FIRST_FREE = 1024;
 const BLOCK = 64;
 const SCRATCH_LANES = 24 * 4 * BLOCK + 3 * 128;
 
-/** How the input reaches the kernels' channels-last layout with C rounded up to 4. */
+/** How the input reaches the kernels' layout: channels last, C floats per pixel. */
 export type Packing = keyof typeof PACKINGS;
 
 export interface MemoryPlan {
@@ -45,7 +45,7 @@ export interface MemoryPlan {
   /** Total bytes the memory must hold. */
   bytes: number;
   packing: Packing;
-  /** Floats per pixel in the packed input. */
+  /** Floats per pixel in the kernels' input: C. */
   pixelStride: number;
   /** Input pixels (N x spatial) and output points (N x output spatial). */
   pixels: number;
@@ -56,21 +56,21 @@ const line = (bytes: number) => Math.ceil(bytes / 64) * 64;
 
 /** Scratch bytes of one thread for `pixelStride` floats per pixel. */
 export function scratchBytesOf(pixelStride: number): number {
-  return SCRATCH_LANES + BLOCK * 4 * pixelStride;
+  return SCRATCH_LANES + BLOCK * 4 * pixelStride + 16;
 }
 
 export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
   const { n, c } = geo;
-  const pixelStride = Math.ceil(c / 4) * 4;
+  const pixelStride = c;
   const itemPixels = geo.inD * geo.inH * geo.inW;
   const pixels = n * itemPixels;
   const points = n * geo.outD * geo.outH * geo.outW;
-  // channels last with C a multiple of 4 is already the kernels' layout
-  const packing: Packing = geo.layout === 'nchw' ? 'channels-first' : c % 4 === 0 ? 'none' : 'channels-last';
+  // channels last is the kernels' layout already
+  const packing: Packing = geo.layout === 'nchw' ? 'channels-first' : 'none';
   // whole batch items per thread when there are enough of them to share evenly
   const split = packing !== 'none' && (threads === 1 ? n > 1 : n >= 2 * threads) ? 'batches' : 'points';
   const scratchBytes = line(scratchBytesOf(pixelStride));
-  const packedBytes = split === 'batches' ? line(4 * itemPixels * pixelStride) : 0;
+  const packedBytes = split === 'batches' ? line(4 * itemPixels * pixelStride + 16) : 0;
   let at = FIRST_FREE;
   const take = (bytes: number) => {
     const start = at;
@@ -80,9 +80,10 @@ export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
   const params = take(PARAMS_BYTES);
   const counter = take(4);
   const scratch = take(scratchBytes * threads);
-  const zero = take(4 * pixelStride);
-  const input = take(4 * pixels * c + 16); // packChannelsLast reads up to 3 floats past the end
-  const source = packing === 'none' ? input : split === 'points' ? take(4 * pixels * pixelStride) : 0;
+  // the kernels read four channels at a time: up to 3 floats past a pixel, so 16 bytes of slack
+  const zero = take(4 * Math.ceil(c / 4) * 4);
+  const input = take(4 * pixels * c + 16);
+  const source = packing === 'none' ? input : split === 'points' ? take(4 * pixels * pixelStride + 16) : 0;
   const packed = take(packedBytes * threads);
   const grid = take(4 * points * geo.spatialDims + 48); // a last partial group reads up to 3 points on
   const output = take(4 * points * c);
@@ -114,7 +115,7 @@ export function writeParams(
   geo: SampleGeometry,
   opts: ResolvedOptions,
 ): void {
-  new Float32Array(buffer, plan.zero, plan.pixelStride).fill(0);
+  new Float32Array(buffer, plan.zero, Math.ceil(plan.pixelStride / 4) * 4).fill(0);
   new Int32Array(buffer, plan.params, 20).set([
     geo.spatialDims,
     MODES[opts.mode],
