@@ -1,14 +1,17 @@
 // One grid_sample call through the kernels: input and grid copied into the memory, packed, sampled,
-// the output copied out. With worker threads the sampling goes in rounds, and the calling thread
-// copies the next round's input and the last round's output while the workers sample, so that the
-// copies (one thread's work) overlap the sampling instead of adding to it.
+// the output copied out, in rounds of about a megabyte, so that a round's data is still in cache from
+// one step to the next. With worker threads the calling thread copies the next round's input and the
+// last round's output while the workers sample, so that the copies overlap the sampling instead of
+// adding to it.
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import type { Tensor } from '../types.js';
 import { type MemoryPlan, splitRange, writeParams } from './plan.js';
 import type { Runner } from './runner.js';
 
-/** Rounds per call on worker threads: the first copy in and the last copy out are not overlapped. */
-const ROUNDS = 4;
+/** Bytes of input (batch items) or output (points) per round. */
+const ROUND_BYTES = 1 << 20;
+/** On worker threads each round costs a message round trip (about 50 us): at most this many. */
+const MAX_ROUNDS = 16;
 /** Chunks per thread in a run on worker threads: threads that run slower take fewer. */
 const CHUNKS_PER_THREAD = 8;
 /** Output points per block of the kernels (BLOCK of assembly/tile.ts): chunks are whole blocks. */
@@ -25,7 +28,9 @@ export async function runCall(
   grid: Tensor,
   allocate: () => Float32Array,
 ): Promise<Float32Array> {
-  const memory = runner.memory;
+  const { memory, threads } = runner;
+  const { counter } = plan;
+  const overlap = threads > 1; // copies run while the workers sample
   writeParams(memory.buffer, plan, geo, opts);
   const { n, c, spatialDims } = geo;
   const itemPixels = geo.inD * geo.inH * geo.inW;
@@ -38,21 +43,25 @@ export async function runCall(
     out.set(new Float32Array(memory.buffer, plan.output + 4 * start, end - start), start);
   };
   const scratch = (thread: number) => plan.scratch + thread * plan.scratchBytes;
-  const { counter, threads } = { counter: plan.counter, threads: runner.threads };
   /** Units per chunk for [start, end): the whole range on one thread, else whole blocks. */
   const chunkOf = ([start, end]: Range) =>
-    threads === 1 ? end - start : Math.ceil((end - start) / (threads * CHUNKS_PER_THREAD) / BLOCK) * BLOCK;
+    overlap ? Math.ceil((end - start) / (threads * CHUNKS_PER_THREAD) / BLOCK) * BLOCK : end - start;
+  /** How many rounds `bytes` of data make. */
+  const roundCount = (bytes: number) =>
+    Math.max(1, Math.min(overlap ? MAX_ROUNDS : Infinity, Math.round(bytes / ROUND_BYTES)));
 
   if (plan.split === 'batches') {
-    // rounds of whole batch items: copy in round r + 1 and copy out round r - 1 while r samples
-    const perRound = threads === 1 ? n : Math.max(2 * threads, Math.ceil(n / ROUNDS));
+    // rounds of whole batch items, on threads at least two per thread
+    const perRound = Math.max(overlap ? 2 * threads : 1, Math.ceil(n / roundCount(4 * input.data.length)));
     const rounds = splitRange(n, Math.ceil(n / perRound));
-    const copyInItems = ([b0, b1]: Range) => {
-      copyIn(input.data, plan.input, [b0 * itemPixels * c, b1 * itemPixels * c]);
-      copyIn(grid.data, plan.grid, [b0 * itemPoints * spatialDims, b1 * itemPoints * spatialDims]);
+    const items = (f: number, [b0, b1]: Range): Range => [b0 * f, b1 * f];
+    const copyInItems = (range: Range) => {
+      copyIn(input.data, plan.input, items(itemPixels * c, range));
+      copyIn(grid.data, plan.grid, items(itemPoints * spatialDims, range));
     };
-    copyInItems(rounds[0]);
+    if (overlap) copyInItems(rounds[0]);
     for (let r = 0; r < rounds.length; r++) {
+      if (!overlap) copyInItems(rounds[r]);
       const [first, last] = rounds[r];
       const job = runner.run('sampleBatches', counter, (thread) => [
         plan.params,
@@ -62,13 +71,15 @@ export async function runCall(
         plan.packed + thread * plan.packedBytes,
         counter,
       ]);
-      if (r + 1 < rounds.length) copyInItems(rounds[r + 1]);
-      if (r > 0) copyOut([rounds[r - 1][0] * itemPoints * c, rounds[r - 1][1] * itemPoints * c]);
-      else out = allocate();
+      if (overlap) {
+        if (r + 1 < rounds.length) copyInItems(rounds[r + 1]);
+        if (r > 0) copyOut(items(itemPoints * c, rounds[r - 1]));
+        else out = allocate();
+      }
       await job;
+      if (!overlap) copyOut(items(itemPoints * c, rounds[r]));
     }
-    const [b0, b1] = rounds[rounds.length - 1];
-    copyOut([b0 * itemPoints * c, b1 * itemPoints * c]);
+    if (overlap) copyOut(items(itemPoints * c, rounds[rounds.length - 1]));
     return out as Float32Array;
   }
 
@@ -82,7 +93,7 @@ export async function runCall(
   copyIn(grid.data, plan.grid, [0, grid.data.length]);
   out = allocate();
   await packing;
-  const rounds = splitRange(plan.points, threads === 1 ? 1 : ROUNDS, BLOCK);
+  const rounds = splitRange(plan.points, roundCount(4 * plan.points * c), BLOCK);
   const copyOutPoints = ([p0, p1]: Range) => {
     if (geo.layout === 'nhwc') return copyOut([p0 * c, p1 * c]);
     // channels first: the points of a round are a strip in each channel plane of each batch item
@@ -99,9 +110,10 @@ export async function runCall(
     const [start, end] = rounds[r];
     const chunk = chunkOf(rounds[r]);
     const job = runner.run('sample', counter, (thread) => [plan.params, start, end, scratch(thread), chunk, counter]);
-    if (r > 0) copyOutPoints(rounds[r - 1]);
+    if (overlap && r > 0) copyOutPoints(rounds[r - 1]);
     await job;
+    if (!overlap) copyOutPoints(rounds[r]);
   }
-  copyOutPoints(rounds[rounds.length - 1]);
+  if (overlap) copyOutPoints(rounds[rounds.length - 1]);
   return out;
 }
