@@ -22,7 +22,8 @@ export async function installNodeWebGpu(): Promise<GPU> {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
-  keepAlive = create([]);
+  // Dawn rounds timestamps down to 65,536 ns by default (timing-attack mitigation): too coarse for kernels of microseconds
+  keepAlive = create(['disable-dawn-features=timestamp_quantization']);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu: keepAlive }, configurable: true, writable: true });
   copySharedWriteBuffer();
   return keepAlive;

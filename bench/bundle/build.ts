@@ -75,8 +75,20 @@ async function bundleBenchmark(dir: string): Promise<string> {
   return join(dir, 'bench.mjs');
 }
 
-// The Vulkan loader and the glvnd libraries NVIDIA's Vulkan driver loads through, for machines without them.
-const DEBS = ['libvulkan1', 'libglvnd0', 'libglx0'];
+// For machines without them: the Vulkan loader, and what NVIDIA's Vulkan driver (libGLX_nvidia.so.0)
+// needs to load: glvnd's dispatch library and libX11/libXext with their dependencies, even headless.
+const DEBS = [
+  'libvulkan1',
+  'libglvnd0',
+  'libglx0',
+  'libx11-6',
+  'libxext6',
+  'libxcb1',
+  'libxau6',
+  'libxdmcp6',
+  'libbsd0',
+  'libmd0',
+];
 
 /** The .debs of DEBS: from --debs DIR, else `apt-get download` (cached). */
 function carriedDebs(): string[] {
@@ -145,7 +157,10 @@ add(
 );
 addModels(benchJs);
 checkReferences(benchJs, join(payload, 'bench'));
-for (const deb of carriedDebs()) add('Vulkan loader + glvnd (.debs)', deb, join(out, basename(deb)), false);
+for (const deb of carriedDebs()) {
+  const name = basename(deb).replace(/[^\w.-]/g, '-'); // apt-get names epochs "%3a"
+  add('Vulkan loader, glvnd, libX11 (.debs)', deb, join(out, name), false);
+}
 add('run.sh', join(root, 'bench/bundle/run.sh'), join(out, 'run.sh'), false);
 if (!values['no-node']) {
   const version = execFileSync(values.node, ['--version'], { encoding: 'utf8' }).trim();

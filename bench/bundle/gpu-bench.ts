@@ -74,13 +74,15 @@ const ort = await loadOrt();
 ort.env.webgpu.adapter = adapter; // onnxruntime-web makes the device on our adapter, and we share it
 const device = await startOrtWebGpu(ort, false);
 const sampler = await GridSampler.create({ device });
-const timer = PassTimer.create(device, softwareGpuCpuNs);
+// SwiftShader's worker threads are its GPU: their CPU time is a steadier measure there; meaningless elsewhere
+const workClock = described.software ? softwareGpuCpuNs : undefined;
+const timer = PassTimer.create(device, workClock);
 const torchMissing = skip.has('torch-cuda') ? 'skipped by --skip' : pytorchUnavailable('cuda');
 const torch = torchMissing ? undefined : pytorchCuda();
 const contenders: Contender[] = [
   oursGpu(sampler, timer),
   oursGpu(sampler, timer, 'nhwc'),
-  ortWebGpu(ort, 'webgpu', device, softwareGpuCpuNs),
+  ortWebGpu(ort, 'webgpu', device, workClock),
   ...(torch ? [torch] : []),
 ].filter((c) => !skip.has(c.id));
 

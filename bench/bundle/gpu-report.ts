@@ -56,22 +56,25 @@ function ratioCell(w: WorkloadResult, ours: string, peer: string, nominal: Nomin
   return a && b ? (a.ms / b.ms).toFixed(2) : 'n/a';
 }
 
-/** The markdown table: per workload, unique bytes, then kernel ms and GB/s (share of nominal) per contender, then ratios. */
+/** The markdown table: per workload, bytes moved, then kernel ms and GB/s (share of nominal) per contender, then ours / each peer. */
 export function bandwidthTable(workloads: readonly WorkloadResult[], nominal: NominalBandwidth): string {
   const present = GPU_COLUMNS.filter((c) => workloads.some((w) => find(w, c.id)));
-  const head = present.flatMap((c) => [`${c.head} ms`, `${c.head} GB/s`]);
+  const peers = present.filter((c) => !c.id.startsWith('ours'));
+  const head = [...present.flatMap((c) => [`${c.head} ms`, `${c.head} GB/s`]), ...peers.map((p) => `ours / ${p.head}`)];
   const lines = [
     `Nominal bandwidth: ${nominal.gbPerSecond ? `${nominal.gbPerSecond} GB/s` : 'unknown'} (${nominal.source}).`,
     'GB/s = (input + grid read once + output written once, float32) / median kernel time; (x %) = share of nominal.',
     '',
-    `| workload | MB moved | ${head.join(' | ')} | ours / ort-web | ours / PyTorch CUDA |`,
-    `|---|---:|${head.map(() => '---:').join('|')}|---:|---:|`,
+    `| workload | MB moved | ${head.join(' | ')} |`,
+    `|---|---:|${head.map(() => '---:').join('|')}|`,
   ];
   for (const w of workloads) {
     const mb = (workloadBytes(w.workload) / 1e6).toFixed(1);
-    const row = present.flatMap((c) => cells(w, c.id, nominal));
-    const ratios = [ratioCell(w, 'ours-gpu', 'ort-webgpu', nominal), ratioCell(w, 'ours-gpu', 'torch-cuda', nominal)];
-    lines.push(`| ${w.workload.id} ${w.workload.title} | ${mb} | ${row.join(' | ')} | ${ratios.join(' | ')} |`);
+    const row = [
+      ...present.flatMap((c) => cells(w, c.id, nominal)),
+      ...peers.map((p) => ratioCell(w, 'ours-gpu', p.id, nominal)),
+    ];
+    lines.push(`| ${w.workload.id} ${w.workload.title} | ${mb} | ${row.join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -75,7 +75,7 @@ describe('the GPU benchmark bundle', () => {
     const all = files(bundle).map((f) => relative(bundle, f));
     for (const part of ['run.sh', 'node.xz', 'payload/bench/bench.mjs.xz', 'payload/bench/dist/linux-x64/dawn.node.xz'])
       expect(all).toContain(part);
-    for (const pkg of ['libvulkan1', 'libglvnd0', 'libglx0'])
+    for (const pkg of ['libvulkan1', 'libglvnd0', 'libglx0', 'libx11-6', 'libxext6'])
       expect(all.some((f) => f.startsWith(`${pkg}_`) && f.endsWith('_amd64.deb'))).toBe(true);
     expect(all.some((f) => f.startsWith('payload/bench/ort/ort-wasm-simd-threaded.asyncify.wasm'))).toBe(true);
     const sizes = all.filter((f) => f !== 'manifest.json').map((f) => statSync(join(bundle, f)).size);
@@ -118,6 +118,12 @@ describe('the GPU benchmark bundle', () => {
       expect(ms, id).toBeGreaterThan(0);
       expect((bandwidth[id] as { gbPerSecond: number }).gbPerSecond).toBeCloseTo(bytes / ms / 1e6, 9);
     }
+    // unquantised timestamps: Dawn rounds them down to 65,536 ns unless timestamp_quantization is disabled
+    const nanoseconds = json.results[0].results.map((c) => Math.round((c.gpu?.median ?? 0) * 1e6));
+    expect(
+      nanoseconds.some((ns) => ns % 65_536 !== 0),
+      `${nanoseconds}`,
+    ).toBe(true);
     const markdown = readFileSync(join(out, 'gpu-results.md'), 'utf8');
     expect(markdown).toMatch(/^# GPU benchmark: SwiftShader/);
     expect(markdown).toMatch(/\| W3 feature map, bilinear zeros \| 8\.5 \|/);
