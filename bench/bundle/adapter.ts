@@ -43,7 +43,7 @@ async function dawnAdapterList(): Promise<string> {
   try {
     const probe = create(['adapter=\u0001no-such-adapter']);
     await probe.requestAdapter();
-    return '(Dawn listed none)';
+    return 'none found';
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const at = text.indexOf('Available adapters');

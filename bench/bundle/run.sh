@@ -151,7 +151,7 @@ if [ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ]; then
   fi
 fi
 manifests=${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-$manifests}}
-say "Vulkan driver manifests: $(echo ${manifests//:/ })"
+say "Vulkan driver manifests: $(tr ':\n' '  ' <<<"$manifests")"
 # a driver whose library or its dependencies are missing is skipped by the loader without a word
 for manifest in ${manifests//:/ }; do
   lib=$(sed -n 's/.*"library_path": *"\([^"]*\)".*/\1/p' "$manifest" 2>/dev/null)
@@ -163,13 +163,13 @@ for manifest in ${manifests//:/ }; do
   if [ -z "$path" ] || [ ! -e "$path" ]; then
     say "driver $manifest: its library ${lib:-(none named)} is not on this machine"
   elif unresolved=$(ldd "$path" 2>/dev/null | grep 'not found'); then
-    say "driver $manifest: $lib lacks $(echo $unresolved)"
+    say "driver $manifest: $lib lacks $(tr -s '\n\t' '  ' <<<"$unresolved")"
   fi
 done
 command -v nvidia-smi >/dev/null && say "$(nvidia-smi -L | head -n 1)"
 
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$work/xdg} BENCH_PYTHON=${BENCH_PYTHON:-python3}
-mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 # --no-liftoff: onnxruntime's wasm fully optimised before timing, as `npm run bench` does; the quick
 # self-test skips that compile (minutes on a small machine) since it times nothing it quotes.
 [ "$quick" = 1 ] && v8=--liftoff-only || v8=--no-liftoff
