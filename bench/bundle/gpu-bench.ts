@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { GridSampler } from '../../src/gpu/sampler.js';
+import { GridSampler } from '../../src/index.js';
 import type { Contender } from '../contender.js';
 import { type Ort, ortWebGpu, startOrtWebGpu } from '../contenders/onnxruntime.js';
 import { oursGpu } from '../contenders/ours.js';
