@@ -26,6 +26,10 @@ export class LruMap<K, V> {
     }
   }
 
+  values(): IterableIterator<V> {
+    return this.entries.values();
+  }
+
   get size(): number {
     return this.entries.size;
   }
