@@ -192,6 +192,8 @@ export function encodeGridSampleBackwardInPieces(
     grid: samplePoints(geo) * geo.spatialDims,
   };
   const { gradInput, gradGrid } = buffers;
+  const pieces = total.gradOutput > 0 ? planGridSample(geo, ctx.limit) : [];
+  checkBackwardSlices(pieces, buffers, geo, total);
   if (gradInput && total.input > 0) encoder.clearBuffer(gradInput, 0, total.input * 4);
   // with an empty output, gradInput stays zero; gradGrid still needs its zeros written
   const wantInput = gradInput !== undefined && total.gradOutput > 0;
@@ -212,8 +214,6 @@ export function encodeGridSampleBackwardInPieces(
     });
     return;
   }
-  const pieces = planGridSample(geo, ctx.limit);
-  checkBackwardSlices(pieces, buffers, geo, total);
   let inputSlice: BufferBinding | undefined;
   let gradInputSlice: BufferBinding | undefined;
   let gradGridSlice: BufferBinding | undefined;
