@@ -1,6 +1,7 @@
 // The GPU context: everything an op needs from one device, owned in one place. A GridSampler owns one
 // (replaced with its device after a loss); free functions such as warpImage share one per device
 // (contextFor). Ops use its verbs: compile, lease, upload or slice (pieces), dispatch, read back.
+import { BindCache, type BufferBinding, type Resource } from './bind-cache.js';
 import { BufferLease, BufferPool } from './buffer-pool.js';
 import { type ChunkLimit, chunkLimit, elementsOf, isWhole, type Run } from './chunking.js';
 import { DeviceWatch } from './device-loss.js';
@@ -15,14 +16,10 @@ import {
   type Variant,
   WORKGROUP_SIZE,
 } from './kernel.js';
-import { LruMap } from './lru.js';
-import { bindGroupLayout, compiledPipelineCount, pipelineAsync, pipelineSync } from './pipelines.js';
+import { compiledPipelineCount, pipelineAsync, pipelineSync } from './pipelines.js';
 import { mapCompilerMessage } from './wgsl.js';
 
-/** A buffer bound from offset 0, and how many bytes of it. */
-export type BufferBinding = readonly [buffer: GPUBuffer, bytes: number];
-/** What a binding receives: a buffer range, or a texture (bound through a view of it). */
-export type Resource = BufferBinding | GPUTexture;
+export type { BufferBinding, Resource };
 
 /** One dispatch: the uniform's fields and the bindings by name, and how many invocations. */
 export interface Pass<B extends string, U extends string> {
@@ -67,14 +64,9 @@ export class GpuContext {
   readonly pool: BufferPool;
   /** The largest binding an op may use: pieces are planned to fit it. */
   readonly limit: ChunkLimit;
-  // Immutable and keyed by content, so any number of recorded calls may share one. An evicted buffer is
-  // dropped, not destroyed: an encoder not yet submitted may still use it (WebGPU frees it once unused).
-  private readonly uniforms = new LruMap<string, GPUBuffer>(256);
-  private readonly bindGroups = new LruMap<string, GPUBindGroup>(256);
+  private readonly bindings: BindCache;
   private readonly scratchBuffers = new Map<string, GPUBuffer>();
   private placeholders: { read: BufferBinding; write: BufferBinding } | undefined;
-  private readonly ids = new WeakMap<object, number>();
-  private nextId = 0;
 
   constructor(
     readonly device: GPUDevice,
@@ -82,6 +74,7 @@ export class GpuContext {
   ) {
     this.watch = new DeviceWatch(device, ownsDevice);
     this.pool = new BufferPool(device);
+    this.bindings = new BindCache(device);
     this.limit = chunkLimit(device.limits, maxChunkBytes);
   }
 
@@ -118,10 +111,10 @@ export class GpuContext {
       const [width, height] = invocations as [number, number];
       workgroups = [Math.ceil(width / kernel.workgroup[0]), Math.ceil(height / kernel.workgroup[1])];
     }
-    const uniform = this.uniformBuffer(packUniform(kernel as Kernel, values));
+    const uniform = this.bindings.uniform(packUniform(kernel as Kernel, values));
     const pass = encoder.beginComputePass({ label: kernel.name });
     pass.setPipeline(pipelineSync(this.device, variant));
-    pass.setBindGroup(0, this.bindGroup(kernel, bindings as Record<string, Resource>, uniform));
+    pass.setBindGroup(0, this.bindings.bindGroup(kernel as Kernel, bindings, uniform));
     pass.dispatchWorkgroups(...workgroups);
     pass.end();
   }
@@ -250,65 +243,16 @@ export class GpuContext {
     return {
       liveBuffers: this.pool.liveBuffers,
       pipelinesCompiled: compiledPipelineCount(this.device),
-      uniformBuffers: this.uniforms.size,
-      bindGroups: this.bindGroups.size,
+      ...this.bindings.sizes,
     };
   }
 
   /** Destroys every buffer of the context; later calls allocate anew. */
   release(): void {
     this.pool.destroy();
-    for (const buffer of this.uniforms.values()) buffer.destroy();
-    this.uniforms.clear();
-    this.bindGroups.clear();
+    this.bindings.release();
     this.scratchBuffers.clear();
     this.placeholders = undefined;
-  }
-
-  private uniformBuffer(bytes: Uint8Array): GPUBuffer {
-    const key = new Uint32Array(bytes.buffer).join(',');
-    let buffer = this.uniforms.get(key);
-    if (!buffer) {
-      buffer = this.device.createBuffer({
-        label: `params ${key}`,
-        size: bytes.byteLength,
-        usage: BufferUsage.UNIFORM,
-        mappedAtCreation: true,
-      });
-      new Uint8Array(buffer.getMappedRange()).set(bytes);
-      buffer.unmap();
-      this.uniforms.set(key, buffer);
-    }
-    return buffer;
-  }
-
-  private bindGroup(kernel: Kernel, bindings: Record<string, Resource>, uniform: GPUBuffer): GPUBindGroup {
-    const resources = kernel.bindingOrder.map((name) =>
-      name === 'params' ? ([uniform, uniform.size] as const) : bindings[name],
-    );
-    const key = `${this.id(kernel)}|${resources.map((r) => (Array.isArray(r) ? `${this.id(r[0])}:${r[1]}` : this.id(r as GPUTexture))).join(',')}`;
-    let group = this.bindGroups.get(key);
-    if (!group) {
-      group = this.device.createBindGroup({
-        label: `${kernel.name} bind group`,
-        layout: bindGroupLayout(this.device, kernel),
-        entries: resources.map((r, binding) => ({
-          binding,
-          resource: Array.isArray(r) ? { buffer: r[0], size: r[1] } : (r as GPUTexture).createView(),
-        })),
-      });
-      this.bindGroups.set(key, group);
-    }
-    return group;
-  }
-
-  private id(object: object): number {
-    let id = this.ids.get(object);
-    if (id === undefined) {
-      id = this.nextId++;
-      this.ids.set(object, id);
-    }
-    return id;
   }
 }
 
