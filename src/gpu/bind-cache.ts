@@ -1,7 +1,6 @@
 // The uniform buffers and bind groups of one context, cached: same-shaped calls create neither.
 import { BufferUsage } from './flags.js';
 import type { Kernel } from './kernel.js';
-import { LruMap } from './lru.js';
 import { bindGroupLayout } from './pipelines.js';
 
 /** A buffer bound from offset 0, and how many bytes of it. */
@@ -79,5 +78,41 @@ export class BindCache {
       this.ids.set(object, id);
     }
     return id;
+  }
+}
+
+/** A small least-recently-used map. */
+class LruMap<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) {
+      this.entries.delete(this.entries.keys().next().value as K);
+    }
+  }
+
+  values(): IterableIterator<V> {
+    return this.entries.values();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  clear(): void {
+    this.entries.clear();
   }
 }

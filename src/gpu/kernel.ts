@@ -17,7 +17,7 @@ export type UniformType = 'u32' | 'i32' | 'f32' | `vec${2 | 3 | 4}<${'u32' | 'i3
 /** The uniform binding of every kernel is named `params`. */
 export type UniformBinding = 'params';
 
-/** Field that a flat dispatch fills: invocations per dispatch row (see dispatch.ts). */
+/** Field that a flat dispatch fills: invocations per dispatch row (see GpuContext.dispatch). */
 export type RowPitch = 'row_pitch';
 
 export interface KernelSpec<B extends string, U extends string> {
