@@ -1,5 +1,5 @@
 // The uniform of the grid_sample kernels, forward and backward, 2-D and 3-D: the shape of one call,
-// filled by field name from SAMPLE_UNIFORM (src/gpu/ops/sample-kernels.ts). 2-D calls have
+// filled by field name from SAMPLE_UNIFORM (src/gpu/ops/grid-sample.ts). 2-D calls have
 // in_d = out_d = 1.
 
 struct Params {

@@ -9,8 +9,7 @@ import storageFloat16In3dWgsl from '../../../shaders/grid-sample-storage-float16
 import { elementCount, type ResolvedOptions, type SampleGeometry } from '../../options.js';
 import { planGridSample } from '../chunking.js';
 import { type BufferBinding, defineKernel, type GpuContext, wgslPart } from '../runtime.js';
-import { layoutConstants } from './grid-sample.js';
-import { forwardKernel, samplePoints, sampleUniforms, samplingConstants } from './sample-kernels.js';
+import { forwardKernel, layoutConstants, samplePoints, sampleUniforms, samplingConstants } from './grid-sample.js';
 
 // the forward kernels with float16 loads; f32 output to a scratch buffer that FLOAT16_PACK packs
 export const GRID_SAMPLE_FLOAT16_KERNELS = {

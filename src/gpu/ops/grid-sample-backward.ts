@@ -35,7 +35,7 @@ import {
   samplePoints,
   sampleUniforms,
   samplingConstants,
-} from './sample-kernels.js';
+} from './grid-sample.js';
 
 const backwardKernel = (dims: 2 | 3, code: string) =>
   defineKernel({

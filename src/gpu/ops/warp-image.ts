@@ -6,7 +6,7 @@ import { checkPixels } from '../../image-data.js';
 import { checkTensor, resolveOptions } from '../../options.js';
 import type { ImageDataLike, SamplingOptions, Tensor } from '../../types.js';
 import { BufferUsage, contextFor, defineKernel, wgslPart } from '../runtime.js';
-import { COORDINATES, samplingConstants } from './sample-kernels.js';
+import { COORDINATES, samplingConstants } from './grid-sample.js';
 
 export const GRID_SAMPLE_IMAGE = defineKernel({
   name: 'grid-sample-image',
