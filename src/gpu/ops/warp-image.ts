@@ -8,6 +8,7 @@ import type { ImageDataLike, SamplingOptions, Tensor } from '../../types.js';
 import { BufferUsage, contextFor, defineKernel, wgslPart } from '../runtime.js';
 import { COORDINATES, samplingConstants } from './grid-sample.js';
 
+/** @internal The kernel record (not public API; checked by test/gpu/kernels.test.ts). */
 export const GRID_SAMPLE_IMAGE = defineKernel({
   name: 'grid-sample-image',
   parts: [COORDINATES, wgslPart('shaders/grid-sample-image.wgsl', gridSampleImageWgsl)],
