@@ -4,7 +4,8 @@
 //   affine_grid_backward_partial: one invocation per (batch item, chunk of CHUNK points)
 //   affine_grid_backward_total:   one invocation per batch item adds its chunks in order
 // (No workgroup memory: software renderers such as SwiftShader compile it slowly.)
-// Needs affine-base.wgsl (appended by the host).
+
+// #import affine-base.wgsl (linspace_from_neg_one, ALIGN_CORNERS)
 
 override SPATIAL_DIMS: u32 = 2u;
 override WORKGROUP_SIZE: u32 = 64u;
@@ -17,10 +18,7 @@ struct Params {
   w: u32,
   // chunks per batch item: max(1, ceil(d * h * w / CHUNK))
   chunks: u32,
-  pad0: u32,
-  pad1: u32,
-  pad2: u32,
-  // invocations per row of a 2-D dispatch (index 8, as in the grid-sample kernels)
+  // invocations per row of a 2-D dispatch
   row_pitch: u32,
 }
 
@@ -29,7 +27,6 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> partials: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read_write> grad_theta: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
-
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn affine_grid_backward_partial(@builtin(global_invocation_id) gid: vec3<u32>) {

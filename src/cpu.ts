@@ -8,10 +8,12 @@ export { gridFromFlow } from './flow.js';
 export { imageFromTensor, tensorFromImage } from './image-data.js';
 export type {
   AffineGridOptions,
+  GridSampleBackwardOptions,
   GridSampleOptions,
   ImageDataLike,
   Layout,
   Mode,
   PaddingMode,
+  SamplingOptions,
   Tensor,
 } from './types.js';

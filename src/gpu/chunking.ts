@@ -1,13 +1,13 @@
-// Splits tensors too large for one storage binding into pieces that fit: grid_sample along batch, then
-// channels (channels first only), then output rows; affine_grid along batch, then grid points. Pure
-// arithmetic (unit-tested without a GPU); the sampler uploads or copies each piece into its own
-// buffers and runs it on its own.
+// Splits tensors too large for one storage binding into pieces that fit: grid_sample (forward and
+// backward) along batch, then channels (channels first only), then output rows; affine_grid along
+// batch, then grid points. Pure arithmetic (unit-tested without a GPU); the ops upload or copy each
+// piece into its own buffers and run it on its own.
 import type { AffineGeometry, SampleGeometry } from '../options.js';
 
 /** Bytes per binding never exceeded, whatever the device allows: the kernels index with u32. */
 export const MAX_INDEXABLE_BYTES = 2 ** 32 - 4;
 
-/** The largest binding this sampler uses, and the name of the limit that sets it (for errors). */
+/** The largest binding a context uses, and the name of the limit that sets it (for errors). */
 export interface ChunkLimit {
   bytes: number;
   name: string;
@@ -43,8 +43,18 @@ export interface ElementRange {
   length: number;
 }
 
-/** Where a piece's output goes: `length` elements from `from` in the piece to `to` in the full output. */
-export interface OutputRun {
+/** A contiguous range as the one run of a piece. */
+export const runOf = (range: ElementRange): Run[] => [{ from: 0, to: range.start, length: range.length }];
+
+/** Elements in all runs of a piece. */
+export const elementsOf = (runs: readonly Run[]) => runs.reduce((sum, run) => sum + run.length, 0);
+
+/** Whether the runs of a piece are all `total` elements of the tensor, in order. */
+export const isWhole = (runs: readonly Run[], total: number) =>
+  runs.length === 1 && runs[0].from === 0 && runs[0].to === 0 && runs[0].length === total;
+
+/** `length` elements at `from` in a piece and at `to` in the whole tensor. */
+export interface Run {
   from: number;
   to: number;
   length: number;
@@ -198,7 +208,7 @@ export function gridRange(geo: SampleGeometry, piece: SamplePiece): ElementRange
  * Where the piece's output lands in the full output: one run, or one per channel for a row piece
  * (channels last, rows hold all their channels: one run).
  */
-export function outputRuns(geo: SampleGeometry, piece: SamplePiece): OutputRun[] {
+export function outputRuns(geo: SampleGeometry, piece: SamplePiece): Run[] {
   const plane = outPlane(geo);
   const first = (piece.batch * geo.c + piece.channel) * plane;
   if (piece.rows === outRows(geo)) return [{ from: 0, to: first, length: piece.batches * piece.channels * plane }];

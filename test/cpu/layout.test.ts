@@ -85,6 +85,7 @@ describe('layout errors name the channels-last shapes', () => {
     ],
     [
       'backward',
+      // @ts-expect-error: typed callers cannot pass this (item 8 of issue 16); JavaScript callers get the error
       () => gridSampleBackwardCpu(t([1, 1, 1, 2]), t([1, 2, 2, 2]), t([1, 1, 1, 2]), nhwc),
       RangeError,
       /grid_sample backward: layout 'nhwc' is not supported by the backward passes/,

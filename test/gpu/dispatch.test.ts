@@ -1,7 +1,7 @@
 // Dispatch shapes at the kernel's real workgroup size: more than maxComputeWorkgroupsPerDimension
 // workgroups fold into y, and more batches than that limit still sample every batch.
 import { describe, expect, it } from 'vitest';
-import { WORKGROUP_SIZE } from '../../src/gpu/variants.js';
+import { WORKGROUP_SIZE } from '../../src/gpu/kernel.js';
 import { gridSampleCpu } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { createTestDevice, useTestSampler } from '../helpers/gpu.js';

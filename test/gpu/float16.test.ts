@@ -240,14 +240,20 @@ describe.skipIf(!device)(`dtype 'float16' (seed ${seed}; replay with FLOAT16_SEE
   it('float16 errors: unknown dtype, float16 outside encodeGridSample, buffers too small, too large for one binding', async () => {
     const input = { data: new Float32Array(12), shape: [1, 3, 2, 2] };
     const grid = { data: new Float32Array(2), shape: [1, 1, 1, 2] };
+    // @ts-expect-error: typed callers cannot pass this (item 8 of issue 16); JavaScript callers get the error
     expect(() => gridSampleCpu(input, grid, { dtype: 'float64' as never })).toThrow(
       /dtype must be 'float32' or 'float16'.*got "float64"/,
     );
+    // @ts-expect-error: typed callers cannot pass this (item 8 of issue 16); JavaScript callers get the error
     expect(() => gridSampleCpu(input, grid, { dtype: 16 as never })).toThrow(TypeError);
+    // @ts-expect-error: typed callers cannot pass this (item 8 of issue 16); JavaScript callers get the error
     expect(() => gridSampleCpu(input, grid, { dtype: 'float16' })).toThrow(/only with GridSampler.encodeGridSample/);
+    // @ts-expect-error: typed callers cannot pass this (item 8 of issue 16); JavaScript callers get the error
     await expect(sampler.gridSample(input, grid, { dtype: 'float16' })).rejects.toThrow(/encodeGridSample/);
+    // @ts-expect-error: typed callers cannot pass this (item 8 of issue 16); JavaScript callers get the error
     await expect(gridSample(input, grid, { dtype: 'float16', backend: 'cpu' })).rejects.toThrow(/encodeGridSample/);
     const gradOutput = { data: new Float32Array(3), shape: [1, 3, 1, 1] };
+    // @ts-expect-error: typed callers cannot pass this (item 8 of issue 16); JavaScript callers get the error
     await expect(sampler.gridSampleBackward(gradOutput, input, grid, { dtype: 'float16' })).rejects.toThrow(TypeError);
     // 12 float16 values need 24 bytes; 3 (odd) need 8, whole words
     const small = gpu.createBuffer({ size: 20, usage: GPUBufferUsage.STORAGE });
