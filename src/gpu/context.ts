@@ -115,7 +115,10 @@ export class GpuContext {
     await this.watch.guard(Promise.all([compiled, errors]));
   }
 
-  /** Records one compute pass of `variant` (compiled now if `compile` has not run). */
+  /**
+   * Records one compute pass of `variant` (compiled now if `compile` has not run; a kernel whose WGSL
+   * did not compile throws its compiler's messages here once they are known, see pipelineSync).
+   */
   dispatch<B extends string, U extends string>(
     encoder: GPUCommandEncoder,
     variant: Variant<B, U>,
@@ -133,10 +136,13 @@ export class GpuContext {
       const [width, height] = invocations as [number, number];
       workgroups = [Math.ceil(width / kernel.workgroup[0]), Math.ceil(height / kernel.workgroup[1])];
     }
+    // everything that may throw (a kernel known not to compile) before the pass begins
+    const pipeline = pipelineSync(this.device, variant);
     const uniform = this.bindings.uniform(packUniform(kernel as Kernel, values));
+    const bindGroup = this.bindings.bindGroup(kernel as Kernel, bindings, uniform);
     const pass = encoder.beginComputePass({ label: kernel.name });
-    pass.setPipeline(pipelineSync(this.device, variant));
-    pass.setBindGroup(0, this.bindings.bindGroup(kernel as Kernel, bindings, uniform));
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(...workgroups);
     pass.end();
   }

@@ -4,12 +4,14 @@
 // is reported at that file's own line.
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GPUExecutionError } from '../../src/errors.js';
 import { GpuContext } from '../../src/gpu/context.js';
 import { defineKernel, type Kernel } from '../../src/gpu/kernel.js';
 import { GRID_SAMPLE_KERNELS, GRID_SAMPLE_VEC4_KERNELS } from '../../src/gpu/ops/grid-sample.js';
-import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { GRID_SAMPLE_BACKWARD_KERNELS } from '../../src/gpu/ops/grid-sample-backward.js';
+import { GridSampler } from '../../src/index.js';
+import { createTestDevice, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const device = await createTestDevice();
@@ -175,5 +177,59 @@ describe.skipIf(!device)('kernel WGSL on WebGPU', () => {
     expect(column).toBeLessThanOrEqual(text.indexOf(word) + 1);
     expect(error.message).toContain(`${word}_misspelled`);
     ctx.release();
+  });
+
+  it('reports a compiler error of a kernel first used by an encode* call at its own line', async () => {
+    // a broken part of the backward kernel, reached through the sampler's public encode path
+    const path = 'shaders/grid-sample-backward-2d.wgsl';
+    const original = GRID_SAMPLE_BACKWARD_KERNELS[2];
+    const line = original.parts.find((p) => p.path === path)?.code.split('\n')[35 - 1] ?? '';
+    expect(line).toContain('gid.y * params.row_pitch;');
+    const kernels = GRID_SAMPLE_BACKWARD_KERNELS as Record<2 | 3, Kernel>;
+    kernels[2] = broken(original, path, 35, (t) => t.replace('row_pitch', 'row_pitch_misspelled'));
+    const sampler = await GridSampler.create({ device: gpu });
+    const buffer = (count: number) => storageBuffer(gpu, new Float32Array(count));
+    const args = {
+      gradOutput: buffer(12),
+      input: buffer(20),
+      inputShape: [1, 1, 4, 5],
+      grid: buffer(24),
+      gridShape: [1, 3, 4, 2],
+      gradInput: buffer(20),
+      gradGrid: buffer(24),
+    };
+    try {
+      // the first call cannot know yet (WebGPU reports compile errors asynchronously): its encoder
+      // fails when finished, naming the kernel; the compiler's raw message stays in the library's scope
+      gpu.pushErrorScope('validation');
+      const encoder = gpu.createCommandEncoder();
+      sampler.encodeGridSampleBackward(encoder, args);
+      encoder.finish();
+      const first = await gpu.popErrorScope();
+      expect(first?.message).toMatch(/Invalid ComputePipeline "grid-sample-backward-2d [^"]*"/);
+      expect(first?.message).not.toContain('row_pitch_misspelled');
+      // later calls throw the compiler's message at the part's own line, and record nothing
+      const error = await vi.waitFor(() => {
+        try {
+          sampler.encodeGridSampleBackward(gpu.createCommandEncoder(), args);
+        } catch (thrown) {
+          return thrown as Error;
+        }
+        throw new Error('no compile error reported yet');
+      });
+      expect(error).toBeInstanceOf(GPUExecutionError);
+      expect(error.message).toMatch(/^grid-sample-backward-2d: the WGSL does not compile:\n/);
+      const position = error.message.match(
+        /shaders\/grid-sample-backward-2d\.wgsl:35:(\d+): error: .*row_pitch_misspelled/,
+      );
+      expect(position, error.message).not.toBeNull();
+      expect(Number(position?.[1])).toBeLessThanOrEqual(line.indexOf('row_pitch') + 1);
+      const encoder2 = gpu.createCommandEncoder();
+      expect(() => sampler.encodeGridSampleBackward(encoder2, args)).toThrow(error);
+      encoder2.finish(); // the throw left the encoder valid
+    } finally {
+      kernels[2] = original;
+      sampler.destroy();
+    }
   });
 });
