@@ -3,7 +3,6 @@
 // (contextFor). Ops use its verbs: compile, lease, upload or slice (pieces), dispatch, read back.
 import { BindCache, type BufferBinding, type Resource } from './bind-cache.js';
 import { BufferLease, BufferPool } from './buffer-pool.js';
-import { type ChunkLimit, chunkLimit, elementsOf, isWhole, type Run } from './chunking.js';
 import { DeviceWatch } from './device-loss.js';
 import { withErrorScopes } from './error-scopes.js';
 import { BufferUsage, MapModeRead } from './flags.js';
@@ -16,6 +15,7 @@ import {
   WORKGROUP_SIZE,
 } from './kernel.js';
 import { compiledPipelineCount, pipelineAsync, pipelineSync } from './pipelines.js';
+import { type ChunkLimit, chunkLimit, elementsOf, isWhole, type Run } from './runs.js';
 import { mapCompilerMessage } from './wgsl.js';
 
 export type { BufferBinding, Resource };

@@ -1,4 +1,4 @@
-// Every declared kernel (src/gpu/ops/*) against its WGSL: each part is the file it names, after the
+// Every declared kernel (src/gpu/ops/*, src/warps/*) against its WGSL: each part is the file it names, after the
 // files it imports; the bindings are the WGSL's @binding variables in order and kind; the uniform
 // fields are the WGSL struct's, in order and type; the WGSL compiles. And a compiler error in any part
 // is reported at that file's own line.
@@ -19,9 +19,12 @@ const device = await createTestDevice();
 const isKernel = (value: unknown): value is Kernel =>
   typeof value === 'object' && value !== null && 'wgsl' in value && 'bindingOrder' in value;
 
-/** Every kernel exported by an op module, alone or in a table of variants. */
+/** Every kernel exported by an op module or the warps, alone or in a table of variants. */
 function declaredKernels(): Kernel[] {
-  const modules = import.meta.glob('../../src/gpu/ops/*.ts', { eager: true }) as Record<string, object>;
+  const modules = import.meta.glob(['../../src/gpu/ops/*.ts', '../../src/warps/*.ts'], { eager: true }) as Record<
+    string,
+    object
+  >;
   const found = new Set<Kernel>();
   for (const exports of Object.values(modules)) {
     for (const value of Object.values(exports)) {
@@ -69,13 +72,14 @@ function structFields(code: string, struct: string): [string, string][] {
 }
 
 describe('kernel records', () => {
-  it('are found in src/gpu/ops and cover every WGSL file in shaders/', () => {
-    expect(kernels.length).toBeGreaterThanOrEqual(13);
+  it('are found in src/gpu/ops and src/warps and cover every WGSL file under shaders/', () => {
+    expect(kernels.length).toBeGreaterThanOrEqual(14);
+    expect(kernels.map((k) => k.name)).toContain('warp-grid');
     const used = new Set(kernels.flatMap((k) => k.parts.map((p) => p.path)));
-    // shaders/warps/ is src/warps' own kernel, not (yet) a record on the runtime
-    const files = readdirSync(resolve(root, 'shaders'))
+    const files = readdirSync(resolve(root, 'shaders'), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.wgsl'))
       .map((f) => `shaders/${f}`);
+    expect(files).toContain('shaders/warps/warp-grid.wgsl');
     expect(files.filter((f) => !used.has(f))).toEqual([]);
   });
 
