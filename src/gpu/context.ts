@@ -1,6 +1,6 @@
 // The GPU context: everything an op needs from one device, owned in one place. A GridSampler owns one
 // (replaced with its device after a loss); free functions such as warpImage share one per device
-// (contextFor). Ops use its verbs: compile, lease, upload or slice (pieces), dispatch, read back.
+// (contextFor). Ops use its verbs: compile, lease, upload or slice (pieces), dispatch, submit, read back.
 import { BindCache, type BufferBinding, type Resource } from './bind-cache.js';
 import { BufferLease, BufferPool } from './buffer-pool.js';
 import { DeviceWatch } from './device-loss.js';
@@ -224,6 +224,21 @@ export class GpuContext {
     ];
     this.placeholders ??= { read: make('unused read-only binding'), write: make('unused writable binding') };
     return this.placeholders[access];
+  }
+
+  /**
+   * Encodes in error scopes and submits, for work whose result stays on the GPU (a piece that a later
+   * submit completes). Resolves once WebGPU has reported no error; errors and device loss throw.
+   */
+  async submit(what: string, encode: (encoder: GPUCommandEncoder) => void): Promise<void> {
+    const { device, watch } = this;
+    watch.throwIfFailed();
+    const { errors } = withErrorScopes(device, what, () => {
+      const encoder = device.createCommandEncoder({ label: 'webgpu-grid-sample' });
+      encode(encoder);
+      device.queue.submit([encoder.finish()]);
+    });
+    await watch.guard(errors);
   }
 
   /**
