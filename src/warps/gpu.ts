@@ -6,10 +6,11 @@ import { BufferUsage, contextFor, defineKernel, wgslPart } from '../gpu/runtime.
 import { planWarp, type WarpPlan } from './plan.js';
 import type { EncodeWarpGridArgs, WarpName } from './types.js';
 
+// pure calls: a bundle that uses only the CPU grids of this entry leaves the kernel and the runtime out
 /** @internal The kernel record (not public API; checked by test/gpu/kernels.test.ts). */
-export const WARP_GRID = defineKernel({
+export const WARP_GRID = /* @__PURE__ */ defineKernel({
   name: 'warp-grid',
-  parts: [wgslPart('shaders/warps/warp-grid.wgsl', warpGridWgsl)],
+  parts: [/* @__PURE__ */ wgslPart('shaders/warps/warp-grid.wgsl', warpGridWgsl)],
   entryPoint: 'warp_grid',
   bindings: { grid: 'storage', params: 'uniform' },
   uniform: {
