@@ -1,7 +1,8 @@
 // Splits tensors too large for one storage binding into pieces that fit: grid_sample (forward and
 // backward) along batch, then channels (channels first only), then output rows; affine_grid along
-// batch, then grid points. Pure arithmetic (unit-tested without a GPU); the ops upload or copy each
-// piece into its own buffers and run it on its own.
+// batch, then grid points (its backward plans its own pieces of whole chunks, in
+// ops/affine-grid-backward.ts). Pure arithmetic (unit-tested without a GPU); the ops upload or copy
+// each piece into its own buffers and run it on its own.
 import type { AffineGeometry, SampleGeometry } from '../options.js';
 import type { ChunkLimit, ElementRange, Run } from './runs.js';
 
