@@ -23,6 +23,13 @@
 //   compare(actual, expected, tolerance, { scale? })     -> Comparison; never throws (measuring, controls)
 //   expectClose(actual, expected, tolerance, label?, { scale? })   vitest assertion on Tensors: shape, then values
 //   describeComparison(comparison)                       one line: the worst element, its error and allowance
+//   affineGridScale(theta, size)                         per-element scale of an affine_grid output
+// Companions: gradient-scale.ts (gradientScales, gradInputScale, gradGridScale: per-element scales of
+// grid_sample gradients), negative-control.ts (pushedOut, zeroedSmallest, allowanceAt: wrong answers for
+// controls), conformance.ts (peers' cases), fuzz.ts (fast-check settings that fail on hangs).
+// `rel` (a term relative to each expected value) is there for tables that need it; every entry below
+// has rel 0, because the measured errors sit where terms cancel, where |expected| says nothing about
+// the error: the per-element scales cover those.
 import { expect } from 'vitest';
 import type { Mode, Tensor } from '../../src/index.js';
 
