@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   affineGridBackwardCpu,
-  type GridSampleOptions,
+  type GridSampleBackwardOptions,
   gridFromFlow,
   gridSampleBackwardCpu,
   gridSampleCpu,
@@ -63,7 +63,9 @@ const compareGradients = (
     o.ok ? { ok: true, value: (o.value as Record<string, Tensor>)[key] } : o;
   // a reference result means valid arguments, so the scale can be computed from them
   const scale = reference.ok
-    ? gradientScales(gradOutput, input, grid, (options ?? {}) as GridSampleOptions, reference.value as never)[key]
+    ? gradientScales(gradOutput, input, grid, (options ?? {}) as GridSampleBackwardOptions, reference.value as never)[
+        key
+      ]
     : {};
   expectSame(pick(actual), pick(reference), `gridSampleBackward ${key}`, TOLERANCE.backward, false, scale);
 };

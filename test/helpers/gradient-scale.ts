@@ -3,7 +3,7 @@
 // of. Rounding error grows with those terms, not with the result: terms of opposite sign cancel, so a
 // gradient can be far smaller than the peak while its terms, and its error, are not (a sparse
 // grad_output, an input whose taps nearly balance, thousands of adds of random sign into one pixel).
-import { type GridSampleOptions, gridSampleBackwardCpu, type Tensor } from '../../src/index.js';
+import { type GridSampleBackwardOptions, gridSampleBackwardCpu, type Tensor } from '../../src/index.js';
 import { peakScale } from './tolerance.js';
 
 /**
@@ -15,7 +15,7 @@ export function gradInputScale(
   gradOutput: Tensor,
   input: Tensor,
   grid: Tensor,
-  options: GridSampleOptions,
+  options: GridSampleBackwardOptions,
   expected: Tensor,
 ): Float32Array {
   const magnitude = { data: gradOutput.data.map(Math.abs), shape: gradOutput.shape };
@@ -32,7 +32,7 @@ export function gradGridScale(
   gradOutput: Tensor,
   input: Tensor,
   grid: Tensor,
-  options: GridSampleOptions,
+  options: GridSampleBackwardOptions,
   expected: Tensor,
 ): Float32Array {
   const [n, c, ...spatial] = input.shape;
@@ -66,7 +66,7 @@ export function gradientScales(
   gradOutput: Tensor,
   input: Tensor,
   grid: Tensor,
-  options: GridSampleOptions,
+  options: GridSampleBackwardOptions = {},
   expected: { gradInput: Tensor; gradGrid: Tensor },
 ): { gradInput: { scale: Float32Array }; gradGrid: { scale: Float32Array } } {
   return {
