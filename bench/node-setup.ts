@@ -7,7 +7,11 @@ export { loadOrtWeb };
 
 /** navigator.gpu from Dawn: SwiftShader when Debian's chromium has it, unless BENCH_ADAPTER=system. */
 export function installNodeWebGpu(): Promise<GPU> {
-  return installDawn({ systemAdapter: process.env.BENCH_ADAPTER === 'system' });
+  return installDawn({
+    systemAdapter: process.env.BENCH_ADAPTER === 'system',
+    // Dawn rounds timestamps down to 65,536 ns by default (a timing-attack guard): too coarse for kernels of microseconds
+    dawnFlags: ['disable-dawn-features=timestamp_quantization'],
+  });
 }
 
 /**

@@ -15,13 +15,14 @@ let keepAlive: GPU | undefined;
 /**
  * navigator.gpu from the `webgpu` package (Dawn). Unless `systemAdapter` or VK_ICD_FILENAMES says
  * otherwise, Vulkan runs on SwiftShader where Debian's chromium package provides it (no GPU needed).
+ * `dawnFlags` go to Dawn's `create()` (e.g. 'disable-dawn-features=timestamp_quantization').
  */
-export async function installNodeWebGpu({ systemAdapter = false } = {}): Promise<GPU> {
+export async function installNodeWebGpu({ systemAdapter = false, dawnFlags = [] as string[] } = {}): Promise<GPU> {
   if (!systemAdapter && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD))
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
-  keepAlive = create([]);
+  keepAlive = create(dawnFlags);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu: keepAlive }, configurable: true, writable: true });
   copySharedWriteBuffer();
   return keepAlive;

@@ -1,12 +1,17 @@
 // Backward of grid_sample for 4-D input [N, C, H, W]. One invocation per output pixel reads its grid
 // point once, computes taps and weights once (exactly as grid-sample-2d.wgsl), then loops over the
 // channels: it scatters grad_output * weight into grad_input and sums the grid gradient.
-// Needs coordinates-grad.wgsl, coordinates.wgsl, sample-params.wgsl and atomic-add.wgsl (appended by
-// the host).
 //
 // grad_input is a scatter: several output pixels add into the same input pixel. WGSL has no float
 // atomics, so atomic_add_f32 adds with a compare-exchange loop on the f32 bit pattern. The order of
 // the adds, hence the last bits of a sum, can change from run to run; grad_grid is deterministic.
+// A call larger than one binding runs in pieces (src/gpu/ops/grid-sample-backward.ts): grad_input
+// accumulates across pieces of output rows, grad_grid across pieces of channels (ACCUMULATE_GRAD_GRID).
+
+// #import coordinates.wgsl (coordinate math, PADDING, ALIGN_CORNERS and cubic_coefficients)
+// #import coordinates-grad.wgsl (their derivatives and chain_grad)
+// #import sample-params.wgsl (struct Params: the call's shape and row pitch)
+// #import atomic-add.wgsl (atomic_add_f32 into grad_input, under GRAD_INPUT)
 
 // 0 bilinear, 1 nearest, 2 bicubic
 override MODE: u32 = 0u;
@@ -14,8 +19,8 @@ override WORKGROUP_SIZE: u32 = 64u;
 // which gradients to compute; the binding of one not computed is a placeholder never touched
 override GRAD_INPUT: bool = true;
 override GRAD_GRID: bool = true;
-
-// Params (the call's shape and row pitch): sample-params.wgsl, appended by the host.
+// grad_grid += this piece's gradient (a piece of channels after the first), instead of =
+override ACCUMULATE_GRAD_GRID: bool = false;
 
 @group(0) @binding(0) var<storage, read> grad_output: array<f32>;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
@@ -24,8 +29,6 @@ override GRAD_GRID: bool = true;
 @group(0) @binding(3) var<storage, read_write> grad_input: array<atomic<u32>>;
 @group(0) @binding(4) var<storage, read_write> grad_grid: array<vec2<f32>>;
 @group(0) @binding(5) var<uniform> params: Params;
-
-// atomic_add_f32 (the scatter into grad_input): atomic-add.wgsl, appended by the host.
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn grid_sample_2d_backward(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -53,6 +56,9 @@ fn grid_sample_2d_backward(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   }
   if (GRAD_GRID) {
+    if (ACCUMULATE_GRAD_GRID) {
+      grad += grad_grid[pixel];
+    }
     grad_grid[pixel] = grad;
   }
 }

@@ -1,11 +1,15 @@
 // Backward of grid_sample for 5-D input [N, C, D, H, W]: trilinear and nearest. One invocation per
 // output voxel computes corners and weights once (exactly as grid-sample-3d.wgsl), then loops over
 // the channels, scattering into grad_input and summing the grid gradient.
-// Needs coordinates-grad.wgsl, coordinates.wgsl, sample-params.wgsl and atomic-add.wgsl (appended by
-// the host).
 //
 // grad_input is a scatter added with a compare-exchange loop on the f32 bits (WGSL has no float
-// atomics): the order of the adds, hence the last bits of a sum, can change from run to run.
+// atomics): the order of the adds, hence the last bits of a sum, can change from run to run. In pieces,
+// grad_grid accumulates across channels as in grid-sample-backward-2d.wgsl.
+
+// #import coordinates.wgsl (coordinate math, PADDING and ALIGN_CORNERS)
+// #import coordinates-grad.wgsl (their derivatives and chain_grad)
+// #import sample-params.wgsl (struct Params: the call's shape and row pitch)
+// #import atomic-add.wgsl (atomic_add_f32 into grad_input, under GRAD_INPUT)
 
 // 0 trilinear, 1 nearest
 override MODE: u32 = 0u;
@@ -13,8 +17,8 @@ override WORKGROUP_SIZE: u32 = 64u;
 // which gradients to compute; the binding of one not computed is a placeholder never touched
 override GRAD_INPUT: bool = true;
 override GRAD_GRID: bool = true;
-
-// Params (the call's shape and row pitch): sample-params.wgsl, appended by the host.
+// grad_grid += this piece's gradient (a piece of channels after the first), instead of =
+override ACCUMULATE_GRAD_GRID: bool = false;
 
 @group(0) @binding(0) var<storage, read> grad_output: array<f32>;
 @group(0) @binding(1) var<storage, read> input: array<f32>;
@@ -23,8 +27,6 @@ override GRAD_GRID: bool = true;
 @group(0) @binding(3) var<storage, read_write> grad_input: array<atomic<u32>>;
 @group(0) @binding(4) var<storage, read_write> grad_grid: array<f32>;
 @group(0) @binding(5) var<uniform> params: Params;
-
-// atomic_add_f32 (the scatter into grad_input): atomic-add.wgsl, appended by the host.
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn grid_sample_3d_backward(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -49,6 +51,9 @@ fn grid_sample_3d_backward(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   }
   if (GRAD_GRID) {
+    if (ACCUMULATE_GRAD_GRID) {
+      grad += vec3<f32>(grad_grid[voxel * 3u], grad_grid[voxel * 3u + 1u], grad_grid[voxel * 3u + 2u]);
+    }
     grad_grid[voxel * 3u] = grad.x;
     grad_grid[voxel * 3u + 1u] = grad.y;
     grad_grid[voxel * 3u + 2u] = grad.z;

@@ -8,11 +8,13 @@ export { gridFromFlow } from './flow.js';
 export { imageFromTensor, tensorFromImage } from './image-data.js';
 export type {
   AffineGridOptions,
+  GridSampleBackwardOptions,
   GridSampleOptions,
   ImageDataLike,
   Layout,
   Mode,
   PaddingMode,
+  SamplingOptions,
   Tensor,
 } from './types.js';
 export { type WasmKernel, WasmSampler, type WasmSamplerOptions } from './wasm/sampler.js';

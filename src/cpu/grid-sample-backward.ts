@@ -1,6 +1,6 @@
 import { backwardGeometry, rejectChannelsLast } from '../backward-options.js';
 import { checkTensor, elementCount, resolveOptions } from '../options.js';
-import type { GridSampleOptions, Tensor } from '../types.js';
+import type { GridSampleBackwardOptions, Tensor } from '../types.js';
 import { gridSampleBackward2d } from './grid-sample-backward-2d.js';
 import { gridSampleBackward3d } from './grid-sample-backward-3d.js';
 
@@ -33,7 +33,7 @@ export function gridSampleBackwardCpu(
   gradOutput: Tensor,
   input: Tensor,
   grid: Tensor,
-  options?: GridSampleOptions,
+  options?: GridSampleBackwardOptions,
 ): GridSampleGradients {
   checkTensor('gradOutput', gradOutput);
   checkTensor('input', input);
