@@ -1,14 +1,10 @@
 """PyTorch's grid_sample for the benchmark, driven over stdin/stdout (one JSON command a line).
 
-<<<<<<< HEAD
-load {input, grid: raw float32 file paths, input_shape, grid_shape, mode, padding_mode, align_corners}
-run  -> {"ms": wall milliseconds of one F.grid_sample call, "cpu_ms": its thread CPU milliseconds}
-=======
 load {input, grid: raw float32 file paths, input_shape, grid_shape, mode, padding_mode, align_corners,
       device: "cpu" (default) or "cuda"}
-run  -> {"ms": wall milliseconds of one F.grid_sample call; on CUDA also "gpu_ms", the time between two
-         CUDA events around it, and "ms" includes the synchronize}
->>>>>>> main
+run  -> {"ms": wall milliseconds of one F.grid_sample call; on the CPU also "cpu_ms", its thread's CPU
+         milliseconds; on CUDA "gpu_ms", the time between two CUDA events around it, and "ms" includes
+         the synchronize}
 output {path} -> writes the result as raw float32
 Single-threaded on the CPU side (torch.set_num_threads(1)), like the other CPU peers.
 """

@@ -77,18 +77,12 @@ function pytorchOn(device: TorchDevice): PytorchContender {
     return worker;
   };
   return {
-<<<<<<< HEAD
-    id: 'torch-cpu',
-    label: 'PyTorch CPU',
-    timing: 'F.grid_sample wall and thread CPU time in python, 1 thread',
-=======
     id: `torch-${device}`,
     label: device === 'cuda' ? 'PyTorch CUDA' : 'PyTorch CPU',
     timing:
       device === 'cuda'
         ? 'CUDA events around F.grid_sample; wall = the python call with synchronize'
-        : 'F.grid_sample wall time in python, 1 thread',
->>>>>>> main
+        : 'F.grid_sample wall and thread CPU time in python, 1 thread',
     async version() {
       start();
       const h = await hello;
@@ -115,13 +109,12 @@ function pytorchOn(device: TorchDevice): PytorchContender {
       });
       return {
         run: async () => {
-<<<<<<< HEAD
-          const { ms, cpu_ms } = await w.call({ cmd: 'run' });
-          return { wall: Number(ms), cpu: Number(cpu_ms) };
-=======
           const r = await w.call({ cmd: 'run' });
-          return { wall: Number(r.ms), ...(r.gpu_ms !== undefined ? { gpu: Number(r.gpu_ms) } : {}) };
->>>>>>> main
+          return {
+            wall: Number(r.ms),
+            ...(r.gpu_ms !== undefined ? { gpu: Number(r.gpu_ms) } : {}),
+            ...(r.cpu_ms !== undefined ? { cpu: Number(r.cpu_ms) } : {}),
+          };
         },
         output: async () => {
           await w.call({ cmd: 'output', path: files.output });
