@@ -1,8 +1,8 @@
 // The per-thread tile: the C channels of one block of output points, `pixelStride` (= C) floats per
 // point, written out to the output in its layout. The kernels fill it four channels at a time in
 // point order, so a point's last group may spill garbage into the next point's first channels, which
-// that point then overwrites. Channels first: each group of four points and four
-// channels is transposed so that four neighbouring points of one channel are stored at once.
+// that point then overwrites. Channels first: each group of four points and four channels is
+// transposed so that four neighbouring points of one channel are stored at once.
 import { Params } from './params';
 
 /**
