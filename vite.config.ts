@@ -26,5 +26,17 @@ export default defineConfig({
     // the JSON report is what .ci/run counts
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-results.json' },
+    projects: [
+      { extends: true, test: { name: 'core' } },
+      // the GPU suite again on WebGPU compatibility-mode devices (test/helpers/gpu.ts honours the variable)
+      {
+        extends: true,
+        test: {
+          name: 'compat',
+          include: ['test/gpu/**/*.test.ts', 'test/warps/gpu-grids.test.ts', 'test/tfjs/**/*.test.ts'],
+          env: { GPU_FEATURE_LEVEL: 'compatibility' },
+        },
+      },
+    ],
   },
 });

@@ -8,6 +8,13 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 export const requireGpu = process.env.CI === 'true';
 
+/**
+ * GPU_FEATURE_LEVEL=compatibility (the `compat` project of vite.config.ts): every test device is a
+ * WebGPU compatibility-mode device, made on a `featureLevel: 'compatibility'` adapter without the
+ * `core-features-and-limits` feature, so Dawn enforces compatibility mode's limits and restrictions.
+ */
+export const featureLevel = process.env.GPU_FEATURE_LEVEL === 'compatibility' ? 'compatibility' : 'core';
+
 // Dawn tears its instance down when the GPU object is garbage collected, even with devices alive.
 const instances: GPU[] = [];
 
@@ -18,7 +25,7 @@ export async function createTestDevice(limits: 'adapter' | 'default' = 'adapter'
   Object.assign(globalThis, globals); // GPUBufferUsage etc. for the tests themselves; the library needs none
   const gpu = create([]);
   instances.push(gpu);
-  const adapter = await gpu.requestAdapter();
+  const adapter = await gpu.requestAdapter({ featureLevel });
   if (!adapter) {
     if (requireGpu) {
       throw new Error(
@@ -35,7 +42,11 @@ export async function createTestDevice(limits: 'adapter' | 'default' = 'adapter'
           maxBufferSize: adapter.limits.maxBufferSize,
         }
       : {};
-  return adapter.requestDevice({ requiredLimits });
+  const device = await adapter.requestDevice({ requiredLimits });
+  if (featureLevel === 'compatibility' && device.features.has('core-features-and-limits')) {
+    throw new Error('GPU_FEATURE_LEVEL=compatibility, but the test device is a core device');
+  }
+  return device;
 }
 
 /** Runs every test of the enclosing suite inside validation and out-of-memory error scopes. */
