@@ -5,15 +5,20 @@ export default defineConfig({
   build: {
     lib: {
       // `webgpu-grid-sample/cpu` is its own entry, so importing it pulls in no WebGPU code;
-      // `webgpu-grid-sample/warps` holds the image warps' grids
+      // `webgpu-grid-sample/warps` holds the image warps' grids; `webgpu-grid-sample/tfjs` the TF.js ops
       entry: {
         index: resolve(import.meta.dirname, 'src/index.ts'),
         cpu: resolve(import.meta.dirname, 'src/cpu.ts'),
         warps: resolve(import.meta.dirname, 'src/warps.ts'),
+        tfjs: resolve(import.meta.dirname, 'src/tfjs.ts'),
       },
       formats: ['es'],
     },
-    rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+    rolldownOptions: {
+      // TF.js is the user's own copy (a peer dependency), never bundled
+      external: [/^@tensorflow\//],
+      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
     target: 'es2022',
     minify: false, // a library: readable stack traces; applications minify their own bundles
     sourcemap: true,
