@@ -2,7 +2,7 @@
 // then one registered kernel; tf.tidy keeps nothing but the result, as TF.js's ops do.
 import { cast, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import { describeValue } from '../gpu/gpu-args.js';
-import { checkShape, resolveAffineOptions, resolveOptions, sampleGeometry } from '../options.js';
+import { checkShape, layoutOf, resolveAffineOptions, resolveOptions, sampleGeometry } from '../options.js';
 import type { AffineGridOptions, GridSampleOptions } from '../types.js';
 import { AFFINE_GRID, type AffineGridAttrs, GRID_SAMPLE, type GridSampleAttrs } from './kernel-names.js';
 import { runKernel } from './registry.js';
@@ -19,12 +19,21 @@ function checkTfTensor(op: string, name: string, value: unknown): asserts value 
   }
 }
 
+/** The options with `layout` defaulting to channels last, as TF.js keeps tensors. */
+function channelsLastByDefault(options: unknown): GridSampleOptions {
+  if (options === undefined) return { layout: 'nhwc' };
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`gridSample: options must be an object, got ${describeValue(options)}`);
+  }
+  const given = options as GridSampleOptions;
+  return { ...given, layout: given.layout ?? 'nhwc' };
+}
+
 const float32 = (t: Tensor) => (t.dtype === 'float32' ? t : cast(t, 'float32'));
 
 /**
  * `F.grid_sample` for TensorFlow.js: samples `input` at the points of `grid`, on the GPU when the active
- * backend is `webgpu` (in place on TF.js's GPU buffers, nothing read back), on the CPU reference on any
- * other backend. Channels last, as TF.js keeps images: `input` `[N, H, W, C]` (or `[N, D, H, W, C]`),
+ * backend is `webgpu` (on TF.js's device, nothing read back), on the CPU reference on any other backend. Channels last, as TF.js keeps images: `input` `[N, H, W, C]` (or `[N, D, H, W, C]`),
  * `grid` `[N, H_out, W_out, 2]` (`[N, D_out, H_out, W_out, 3]`) of (x, y[, z]) in [-1, 1], result
  * `[N, H_out, W_out, C]`. Options and defaults are PyTorch's, except `layout`, `'nhwc'` by default
  * (`'nchw'` takes channels-first tensors). Differentiable with respect to `input` and `grid`
@@ -42,11 +51,8 @@ const float32 = (t: Tensor) => (t.dtype === 'float32' ? t : cast(t, 'float32'));
 export function gridSample(input: Tensor, grid: Tensor, options?: GridSampleOptions): Tensor {
   checkTfTensor('gridSample', 'input', input);
   checkTfTensor('gridSample', 'grid', grid);
-  const withLayout =
-    typeof options === 'object' && options !== null
-      ? { ...options, layout: options.layout ?? 'nhwc' }
-      : (options ?? { layout: 'nhwc' as const });
-  const geo = sampleGeometry(input.shape, grid.shape, withLayout.layout ?? 'nhwc');
+  const withLayout = channelsLastByDefault(options);
+  const geo = sampleGeometry(input.shape, grid.shape, layoutOf(withLayout));
   const { mode, paddingMode, alignCorners, layout } = resolveOptions(withLayout, geo.spatialDims);
   const attrs: GridSampleAttrs = { mode, paddingMode, alignCorners, layout };
   return tidy('gridSample', () => runKernel(GRID_SAMPLE, { input: float32(input), grid: float32(grid) }, attrs));

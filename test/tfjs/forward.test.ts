@@ -119,6 +119,12 @@ describe('webgpu-grid-sample/tfjs argument errors', () => {
       /mode must be one of 'bilinear', 'nearest', 'bicubic'/,
     ],
     [
+      'options that are not an object',
+      () => gridSample(t([1, 4, 4, 3]), t([1, 2, 2, 2]), null as never),
+      TypeError,
+      /^gridSample: options must be an object, got null/,
+    ],
+    [
       'a channels-first size for affineGrid',
       () => affineGrid(t([1, 2, 3]), [1, 3, 8]),
       RangeError,
