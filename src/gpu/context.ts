@@ -1,9 +1,8 @@
 // The GPU context: everything an op needs from one device, owned in one place. A GridSampler owns one
 // (replaced with its device after a loss); free functions such as warpImage share one per device
-// (contextFor). Ops use its verbs: compile, lease, upload or slice (pieces), dispatch, read back.
+// (contextFor). Ops use its verbs: compile, lease, upload or slice (pieces), dispatch, submit, read back.
 import { BindCache, type BufferBinding, type Resource } from './bind-cache.js';
 import { BufferLease, BufferPool } from './buffer-pool.js';
-import { type ChunkLimit, chunkLimit, elementsOf, isWhole, type Run } from './chunking.js';
 import { DeviceWatch } from './device-loss.js';
 import { withErrorScopes } from './error-scopes.js';
 import { BufferUsage, MapModeRead } from './flags.js';
@@ -16,6 +15,7 @@ import {
   WORKGROUP_SIZE,
 } from './kernel.js';
 import { compiledPipelineCount, pipelineAsync, pipelineSync } from './pipelines.js';
+import { type ChunkLimit, chunkLimit, elementsOf, isWhole, type Run } from './runs.js';
 import { mapCompilerMessage } from './wgsl.js';
 
 export type { BufferBinding, Resource };
@@ -115,7 +115,10 @@ export class GpuContext {
     await this.watch.guard(Promise.all([compiled, errors]));
   }
 
-  /** Records one compute pass of `variant` (compiled now if `compile` has not run). */
+  /**
+   * Records one compute pass of `variant` (compiled now if `compile` has not run; a kernel whose WGSL
+   * did not compile throws its compiler's messages here once they are known, see pipelineSync).
+   */
   dispatch<B extends string, U extends string>(
     encoder: GPUCommandEncoder,
     variant: Variant<B, U>,
@@ -133,10 +136,13 @@ export class GpuContext {
       const [width, height] = invocations as [number, number];
       workgroups = [Math.ceil(width / kernel.workgroup[0]), Math.ceil(height / kernel.workgroup[1])];
     }
+    // everything that may throw (a kernel known not to compile) before the pass begins
+    const pipeline = pipelineSync(this.device, variant);
     const uniform = this.bindings.uniform(packUniform(kernel as Kernel, values));
+    const bindGroup = this.bindings.bindGroup(kernel as Kernel, bindings, uniform);
     const pass = encoder.beginComputePass({ label: kernel.name });
-    pass.setPipeline(pipelineSync(this.device, variant));
-    pass.setBindGroup(0, this.bindings.bindGroup(kernel as Kernel, bindings, uniform));
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(...workgroups);
     pass.end();
   }
@@ -218,6 +224,21 @@ export class GpuContext {
     ];
     this.placeholders ??= { read: make('unused read-only binding'), write: make('unused writable binding') };
     return this.placeholders[access];
+  }
+
+  /**
+   * Encodes in error scopes and submits, for work whose result stays on the GPU (a piece that a later
+   * submit completes). Resolves once WebGPU has reported no error; errors and device loss throw.
+   */
+  async submit(what: string, encode: (encoder: GPUCommandEncoder) => void): Promise<void> {
+    const { device, watch } = this;
+    watch.throwIfFailed();
+    const { errors } = withErrorScopes(device, what, () => {
+      const encoder = device.createCommandEncoder({ label: 'webgpu-grid-sample' });
+      encode(encoder);
+      device.queue.submit([encoder.finish()]);
+    });
+    await watch.guard(errors);
   }
 
   /**

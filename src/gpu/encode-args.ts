@@ -90,7 +90,7 @@ export interface EncodeGridSampleBackwardArgs {
  * const args: EncodeAffineGridBackwardArgs = { gradGrid, size: [1, 3, 64, 64], gradTheta };
  */
 export interface EncodeAffineGridBackwardArgs {
-  /** d loss / d grid, [N, H, W, 2] or [N, D, H, W, 3] for `size` */
+  /** d loss / d grid, [N, H, W, 2] or [N, D, H, W, 3] for `size`; STORAGE usage (and COPY_SRC if split). */
   gradGrid: GPUBuffer;
   /** The forward's size `[N, C, H, W]` or `[N, C, D, H, W]`. */
   size: readonly number[];

@@ -2,8 +2,9 @@
 // device: they are immutable and slow to compile (seconds for some variants on SwiftShader). Shapes
 // travel in uniforms, so a new shape never recompiles.
 import { GPUExecutionError } from '../errors.js';
+import { withErrorScopes } from './error-scopes.js';
 import { type Kernel, layoutEntry, type OverrideConstants, type Variant, WORKGROUP_SIZE } from './kernel.js';
-import { compilationErrors } from './wgsl.js';
+import { compilationErrors, mapCompilerMessage } from './wgsl.js';
 
 interface CompiledKernel {
   module: GPUShaderModule;
@@ -13,6 +14,11 @@ interface CompiledKernel {
   pipelineLayout: GPUPipelineLayout;
   pipelines: Map<string, GPUComputePipeline>;
   pending: Map<string, Promise<GPUComputePipeline>>;
+  /**
+   * What went wrong compiling synchronously, once known: the kernel's WGSL (`module`), or one variant's
+   * pipeline (by key). Every later synchronous call of it throws that error.
+   */
+  failures: Map<string, GPUExecutionError>;
 }
 
 interface DevicePipelines {
@@ -50,7 +56,15 @@ function compiledKernel(device: GPUDevice, kernel: Kernel): CompiledKernel {
       label: `${kernel.name} layout`,
       bindGroupLayouts: [bindGroupLayout],
     });
-    compiled = { module, errors, bindGroupLayout, pipelineLayout, pipelines: new Map(), pending: new Map() };
+    compiled = {
+      module,
+      errors,
+      bindGroupLayout,
+      pipelineLayout,
+      pipelines: new Map(),
+      pending: new Map(),
+      failures: new Map(),
+    };
     cache.kernels.set(kernel, compiled);
   }
   return compiled;
@@ -109,16 +123,48 @@ export async function pipelineAsync(device: GPUDevice, variant: Variant, what: s
   return pending;
 }
 
-/** The pipeline of a variant, compiled now if needed: for synchronous encoding. */
+const MODULE = 'module';
+
+/**
+ * The pipeline of a variant, compiled now if needed: for synchronous encoding (`encode*`). It compiles
+ * inside its own error scopes, so the caller's scope never holds the compiler's raw message (whose
+ * positions are lines of the joined parts). A kernel that does not compile still gives this call an
+ * invalid pipeline, which fails the caller's encoder (WebGPU reports compile errors only
+ * asynchronously); once the compiler has answered, every later call throws a GPUExecutionError with its
+ * messages at `shaders/<file>.wgsl:<line>:<col>`.
+ */
 export function pipelineSync(device: GPUDevice, variant: Variant): GPUComputePipeline {
-  const compiled = compiledKernel(device, variant.kernel);
+  const known = pipelinesOf(device).kernels.get(variant.kernel);
   const key = variantKey(constantsOf(variant));
-  let pipeline = compiled.pipelines.get(key);
-  if (!pipeline) {
-    pipelinesOf(device).compiled++;
-    pipeline = device.createComputePipeline(descriptor(compiled, variant, key));
-    compiled.pipelines.set(key, pipeline);
-  }
+  const failure = known?.failures.get(MODULE) ?? known?.failures.get(key);
+  if (failure) throw failure;
+  const ready = known?.pipelines.get(key);
+  if (ready) return ready;
+  const what = `compiling the ${variant.kernel.name} pipeline (${key})`;
+  const { value, errors } = withErrorScopes(
+    device,
+    what,
+    () => {
+      const compiled = compiledKernel(device, variant.kernel);
+      pipelinesOf(device).compiled++;
+      return { compiled, pipeline: device.createComputePipeline(descriptor(compiled, variant, key)) };
+    },
+    (message) => mapCompilerMessage(variant.kernel.wgsl, message),
+  );
+  const { compiled, pipeline } = value;
+  compiled.pipelines.set(key, pipeline);
+  const scope = errors.then(
+    () => undefined,
+    (error: GPUExecutionError) => error,
+  );
+  Promise.all([compiled.errors, scope]).then(([compilerErrors, error]) => {
+    if (!compilerErrors && !error) return;
+    if (compiled.pipelines.get(key) === pipeline) compiled.pipelines.delete(key);
+    if (compilerErrors) {
+      const message = `${variant.kernel.name}: the WGSL does not compile:\n${compilerErrors}`;
+      compiled.failures.set(MODULE, new GPUExecutionError(message));
+    } else if (error) compiled.failures.set(key, error);
+  });
   return pipeline;
 }
 

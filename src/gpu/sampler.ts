@@ -32,7 +32,7 @@ import {
 } from './encode-args.js';
 import { checkSamplerOptions, type GridSamplerOptions } from './gpu-args.js';
 import { affineGridTensors, encodeAffineGridInPieces } from './ops/affine-grid.js';
-import { affineGridBackwardTensors, encodeAffineGridBackwardPasses, thetaCount } from './ops/affine-grid-backward.js';
+import { affineGridBackwardTensors, encodeAffineGridBackwardInPieces, thetaCount } from './ops/affine-grid-backward.js';
 import { encodeFloat16GridSample } from './ops/float16.js';
 import { encodeGridSampleInPieces, gridSampleTensors } from './ops/grid-sample.js';
 import { encodeGridSampleBackwardInPieces, gridSampleBackwardTensors } from './ops/grid-sample-backward.js';
@@ -255,9 +255,7 @@ export class GridSampler {
     this.checkAlive();
     const { geo, alignCorners, bytes } = checkEncodeAffineGridBackward(encoder, args, options);
     if (bytes.gradTheta === 0) return;
-    const ctx = this.liveContext();
-    const gradGrid = bytes.gradGrid > 0 ? ([args.gradGrid, bytes.gradGrid] as const) : ctx.placeholder('read');
-    encodeAffineGridBackwardPasses(ctx, encoder, geo, alignCorners, gradGrid, [args.gradTheta, bytes.gradTheta]);
+    encodeAffineGridBackwardInPieces(this.liveContext(), encoder, args, geo, alignCorners);
   }
 
   /**

@@ -10,7 +10,7 @@ import {
   checkEncodeGridSampleBackward,
 } from '../gpu/encode-args.js';
 import { encodeAffineGridInPieces } from '../gpu/ops/affine-grid.js';
-import { encodeAffineGridBackwardPasses } from '../gpu/ops/affine-grid-backward.js';
+import { encodeAffineGridBackwardInPieces } from '../gpu/ops/affine-grid-backward.js';
 import { encodeGridSampleInPieces } from '../gpu/ops/grid-sample.js';
 import { encodeGridSampleBackwardInPieces } from '../gpu/ops/grid-sample-backward.js';
 import { elementCount } from '../options.js';
@@ -97,15 +97,7 @@ export function affineGridGradOnWebGpu(
   const tensors = tensorsOf(backend, 'affineGrid gradient');
   const { encoder } = tensors;
   const args = { gradGrid: tensors.read(dy), size, gradTheta: tensors.write(thetaShape) };
-  const { geo, bytes } = checkEncodeAffineGridBackward(encoder, args, { alignCorners });
-  const ctx = contextFor(backend.device);
-  encodeAffineGridBackwardPasses(
-    ctx,
-    encoder,
-    geo,
-    alignCorners,
-    [args.gradGrid, bytes.gradGrid],
-    [args.gradTheta, bytes.gradTheta],
-  );
+  const { geo } = checkEncodeAffineGridBackward(encoder, args, { alignCorners });
+  encodeAffineGridBackwardInPieces(contextFor(backend.device), encoder, args, geo, alignCorners);
   return tensors.submit()[0];
 }

@@ -4,13 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import { gridSampleBackwardCpu, type Tensor } from '../../src/index.js';
 import { backwardOptionGrid, randomBackwardCase } from '../helpers/backward-cases.js';
-import { expectTensorClose } from '../helpers/compare.js';
-import { backwardCases, backwardTorchVersion, gradientTolerance } from '../helpers/golden-backward.js';
+import { GOLDEN_COUNTS } from '../helpers/counts.js';
+import { backwardCases, backwardTorchVersion, goldenGradientScales } from '../helpers/golden-backward.js';
 import { toChannelsFirst, toChannelsLast } from '../helpers/layout.js';
+import { expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
 const seed = Number(process.env.LAYOUT_SEED ?? 20_260_112);
 
 describe(`CPU backward with layout 'nhwc' (seed ${seed}; replay with LAYOUT_SEED=${seed})`, () => {
+  it('covers every backward golden, and every mode x padding x alignCorners in 2-D and 3-D', () => {
+    expect(backwardCases).toHaveLength(GOLDEN_COUNTS.backward);
+    expect([backwardOptionGrid(2).length, backwardOptionGrid(3).length]).toEqual([18, 12]);
+  });
+
   it.each(backwardCases.map((c) => [c.name, c] as const))(
     `PyTorch ${backwardTorchVersion} golden %s, transposed`,
     (_, c) => {
@@ -22,9 +28,10 @@ describe(`CPU backward with layout 'nhwc' (seed ${seed}; replay with LAYOUT_SEED
         options,
       );
       expect(gradInput.shape).toEqual(toChannelsLast(c.input).shape);
+      const scales = goldenGradientScales(c);
       const back = toChannelsFirst(gradInput);
-      expectTensorClose(back, c.expectedGradInput, gradientTolerance(c.expectedGradInput.data), `${c.name} gradInput`);
-      expectTensorClose(gradGrid, c.expectedGradGrid, gradientTolerance(c.expectedGradGrid.data), `${c.name} gradGrid`);
+      expectClose(back, c.expectedGradInput, TOLERANCE.backward, `${c.name} gradInput`, scales.gradInput);
+      expectClose(gradGrid, c.expectedGradGrid, TOLERANCE.backward, `${c.name} gradGrid`, scales.gradGrid);
     },
   );
 

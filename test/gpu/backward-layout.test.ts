@@ -12,21 +12,35 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import { sampleGeometry } from '../../src/options.js';
-import { backwardOptionGrid, randomBackwardCase } from '../helpers/backward-cases.js';
-import { expectTensorClose } from '../helpers/compare.js';
-import { backwardCases, backwardTorchVersion, gradientTolerance } from '../helpers/golden-backward.js';
+import { backwardOptionGrid, channelsLastScales, randomBackwardCase } from '../helpers/backward-cases.js';
+import { GOLDEN_COUNTS } from '../helpers/counts.js';
+import { backwardCases, backwardTorchVersion } from '../helpers/golden-backward.js';
 import { createTestDevice, readBuffer, storageBuffer, useErrorScopes, useTestSampler } from '../helpers/gpu.js';
 import { toChannelsFirst, toChannelsLast } from '../helpers/layout.js';
 import { randomTensor } from '../helpers/random.js';
+import { expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
 const device = await createTestDevice();
 const pieceDevice = await createTestDevice();
 const seed = Number(process.env.LAYOUT_SEED ?? 20_260_112);
 
-/** Both gradients within the gradient tolerance of the expected ones. */
-function expectGradients(actual: Record<'gradInput' | 'gradGrid', Tensor>, expected: typeof actual, label: string) {
+type Gradients = Record<'gradInput' | 'gradGrid', Tensor>;
+
+/**
+ * Both channels-last gradients of a case within TOLERANCE.backward of the expected ones, each value
+ * scaled by the size of its terms (gradient-scale.ts, computed on the case channels first).
+ */
+function expectGradients(
+  actual: Gradients,
+  expected: Gradients,
+  [gradOutput, input, grid]: Tensor[],
+  { layout: _, ...options }: GridSampleBackwardOptions,
+  label: string,
+) {
+  const first = { gradInput: toChannelsFirst(expected.gradInput), gradGrid: expected.gradGrid };
+  const scales = channelsLastScales(toChannelsFirst(gradOutput), toChannelsFirst(input), grid, options, first);
   for (const key of ['gradInput', 'gradGrid'] as const) {
-    expectTensorClose(actual[key], expected[key], gradientTolerance(expected[key].data), `${label} ${key}`);
+    expectClose(actual[key], expected[key], TOLERANCE.backward, `${label} ${key}`, scales[key]);
   }
 }
 
@@ -60,14 +74,21 @@ describe.skipIf(!device)(
     const gpu = device as GPUDevice;
     const sampler = await useTestSampler(gpu);
 
+    it('covers every backward golden, and every mode x padding x alignCorners in 2-D and 3-D', () => {
+      expect(backwardCases).toHaveLength(GOLDEN_COUNTS.backward);
+      expect([backwardOptionGrid(2).length, backwardOptionGrid(3).length]).toEqual([18, 12]);
+    });
+
     it.each(backwardCases.map((c) => [c.name, c] as const))(
       `PyTorch ${backwardTorchVersion} golden %s, transposed`,
       async (_, c) => {
         const args = [toChannelsLast(c.gradOutput), toChannelsLast(c.input), c.grid];
         const options = { ...c.options, layout: 'nhwc' } as const;
         const expected = { gradInput: toChannelsLast(c.expectedGradInput), gradGrid: c.expectedGradGrid };
-        expectGradients(await sampler.gridSampleBackward(args[0], args[1], args[2], options), expected, c.name);
-        expectGradients(await encodeBackward(gpu, sampler, args, options), expected, `${c.name} encoded`);
+        const out = await sampler.gridSampleBackward(args[0], args[1], args[2], options);
+        expectGradients(out, expected, args, options, c.name);
+        const encoded = await encodeBackward(gpu, sampler, args, options);
+        expectGradients(encoded, expected, args, options, `${c.name} encoded`);
       },
     );
 
@@ -86,16 +107,13 @@ describe.skipIf(!device)(
             const args = [toChannelsLast(gradOutput), toChannelsLast(input), grid];
             const nhwc = { ...options, layout: 'nhwc' } as const;
             const out = await sampler.gridSampleBackward(args[0], args[1], args[2], nhwc);
-            expectGradients(out, expected, `C = ${channels}`);
-            expectGradients(await encodeBackward(gpu, sampler, args, nhwc), expected, `C = ${channels} encoded`);
+            expectGradients(out, expected, args, options, `C = ${channels}`);
+            const encoded = await encodeBackward(gpu, sampler, args, nhwc);
+            expectGradients(encoded, expected, args, options, `C = ${channels} encoded`);
             // the channels-first kernel on the same case agrees with it after a transpose
-            const channelsFirst = await sampler.gridSampleBackward(gradOutput, input, grid, options);
-            expectTensorClose(
-              toChannelsFirst(out.gradInput),
-              channelsFirst.gradInput,
-              gradientTolerance(first.gradInput.data),
-              'nhwc vs nchw on the GPU',
-            );
+            const viaFirst = await sampler.gridSampleBackward(gradOutput, input, grid, options);
+            const transposed = { gradInput: toChannelsLast(viaFirst.gradInput), gradGrid: viaFirst.gradGrid };
+            expectGradients(out, transposed, args, options, 'nhwc vs nchw on the GPU');
           }
         },
       );
@@ -130,8 +148,15 @@ describe.skipIf(!pieceDevice)("GPU backward with layout 'nhwc' in pieces", async
         const gradOutput = randomTensor(gridSampleCpu(input, grid, options).shape as number[], 43);
         const expected = gridSampleBackwardCpu(gradOutput, input, grid, options);
         const label = JSON.stringify(options);
-        expectGradients(await sampler.gridSampleBackward(gradOutput, input, grid, options), expected, label);
-        expectGradients(await encodeBackward(gpu, sampler, [gradOutput, input, grid], options), expected, label);
+        const args = [gradOutput, input, grid];
+        expectGradients(
+          await sampler.gridSampleBackward(gradOutput, input, grid, options),
+          expected,
+          args,
+          options,
+          label,
+        );
+        expectGradients(await encodeBackward(gpu, sampler, args, options), expected, args, options, label);
       }
       sampler.destroy();
     },

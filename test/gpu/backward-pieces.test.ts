@@ -5,10 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { planGridSample } from '../../src/gpu/chunking.js';
 import { type GridSampleBackwardOptions, GridSampler, gridSampleBackwardCpu, type Tensor } from '../../src/index.js';
 import { sampleGeometry } from '../../src/options.js';
-import { expectTensorClose, maxAbsDiff } from '../helpers/compare.js';
-import { gradientTolerance } from '../helpers/golden-backward.js';
 import { createTestDevice, readBuffer, storageBuffer, useErrorScopes, useTestSampler } from '../helpers/gpu.js';
+import { gradientScales } from '../helpers/gradient-scale.js';
 import { randomTensor } from '../helpers/random.js';
+import { expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
 const defaultDevice = await createTestDevice('default');
 const device = await createTestDevice();
@@ -59,26 +59,19 @@ describe.skipIf(!defaultDevice)('backward on a device with default limits (128 M
     const options = { alignCorners: true } as const;
     const expected = gridSampleBackwardCpu(gradOutput, input, grid, options);
     const out = await sampler.gridSampleBackward(gradOutput, input, grid, options);
-    expectTensorClose(out.gradInput, expected.gradInput, gradientTolerance(expected.gradInput.data), 'gradInput');
-    expectTensorClose(out.gradGrid, expected.gradGrid, gradientTolerance(expected.gradGrid.data), 'gradGrid');
+    const scales = gradientScales(gradOutput, input, grid, options, expected);
+    const tol = TOLERANCE.backward;
+    const gi = expectClose(out.gradInput, expected.gradInput, tol, 'gradInput', scales.gradInput);
+    const gg = expectClose(out.gradGrid, expected.gradGrid, tol, 'gradGrid', scales.gradGrid);
     console.log(
-      `160 MiB backward: gradInput max abs error ${maxAbsDiff(out.gradInput.data, expected.gradInput.data)}, ` +
-        `gradGrid ${maxAbsDiff(out.gradGrid.data, expected.gradGrid.data)} (peak ${Math.max(...expected.gradGrid.data.map(Math.abs))})`,
+      `160 MiB backward: gradInput worst ${gi.scaledError}, gradGrid worst ${gg.scaledError} (scaled errors)`,
     );
     // the same through encodeGridSampleBackward: the caller's 160 MiB buffers bound in slices
     const encoded = await encodeBackward(gpu, sampler, [gradOutput, input, grid], options);
-    expectTensorClose(
-      { data: encoded.gradInput as Float32Array, shape },
-      expected.gradInput,
-      gradientTolerance(expected.gradInput.data),
-      'encoded gradInput',
-    );
-    expectTensorClose(
-      { data: encoded.gradGrid as Float32Array, shape: grid.shape },
-      expected.gradGrid,
-      gradientTolerance(expected.gradGrid.data),
-      'encoded gradGrid',
-    );
+    const encodedGradInput = { data: encoded.gradInput as Float32Array, shape };
+    expectClose(encodedGradInput, expected.gradInput, tol, 'encoded gradInput', scales.gradInput);
+    const encodedGradGrid = { data: encoded.gradGrid as Float32Array, shape: grid.shape };
+    expectClose(encodedGradGrid, expected.gradGrid, tol, 'encoded gradGrid', scales.gradGrid);
   });
 });
 
@@ -184,13 +177,11 @@ describe.skipIf(!device)('backward in pieces with maxChunkBytes', async () => {
     const outputShape = [c.inputShape[0], c.inputShape[1], ...c.gridShape.slice(1, -1)];
     const gradOutput = randomTensor(outputShape, 63);
     const expected = gridSampleBackwardCpu(gradOutput, input, grid, c.options);
-    const tolerance = {
-      gradInput: gradientTolerance(expected.gradInput.data),
-      gradGrid: gradientTolerance(expected.gradGrid.data),
-    };
+    const scales = gradientScales(gradOutput, input, grid, c.options, expected);
+    const tol = TOLERANCE.backward;
     const out = await sampler.gridSampleBackward(gradOutput, input, grid, c.options);
-    expectTensorClose(out.gradInput, expected.gradInput, tolerance.gradInput, 'gradInput');
-    expectTensorClose(out.gradGrid, expected.gradGrid, tolerance.gradGrid, 'gradGrid');
+    expectClose(out.gradInput, expected.gradInput, tol, 'gradInput', scales.gradInput);
+    expectClose(out.gradGrid, expected.gradGrid, tol, 'gradGrid', scales.gradGrid);
     for (const want of [
       { gradInput: true, gradGrid: true },
       { gradInput: true, gradGrid: false },
@@ -200,11 +191,11 @@ describe.skipIf(!device)('backward in pieces with maxChunkBytes', async () => {
       const label = `encoded ${JSON.stringify(want)}`;
       if (want.gradInput) {
         const data = encoded.gradInput as Float32Array;
-        expectTensorClose({ data, shape: input.shape }, expected.gradInput, tolerance.gradInput, label);
+        expectClose({ data, shape: input.shape }, expected.gradInput, tol, label, scales.gradInput);
       }
       if (want.gradGrid) {
         const data = encoded.gradGrid as Float32Array;
-        expectTensorClose({ data, shape: grid.shape }, expected.gradGrid, tolerance.gradGrid, label);
+        expectClose({ data, shape: grid.shape }, expected.gradGrid, tol, label, scales.gradGrid);
       }
     }
   });

@@ -14,10 +14,10 @@ import {
   type Tensor,
   WebGPUUnavailableError,
 } from '../../src/index.js';
-import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
-import { gradientTolerance } from '../helpers/golden-backward.js';
 import { requireGpu } from '../helpers/gpu.js';
+import { gradientScales } from '../helpers/gradient-scale.js';
 import { randomTensor } from '../helpers/random.js';
+import { affineGridScale, expectClose, forwardTolerance, TOLERANCE } from '../helpers/tolerance.js';
 
 // The defaults of compatibility mode that a compute kernel can meet (WebGPU spec, "Limits"; lower than
 // core's for workgroups and uniform buffers, equal for storage buffers).
@@ -125,21 +125,18 @@ describe.skipIf(!compatAdapter)('a compatibility-mode device on Dawn', () => {
     };
     const grid = await sampler.affineGrid(theta, [2, 3, 7, 6]);
     const expectedGrid = affineGridCpu(theta, [2, 3, 7, 6]);
-    expectTensorClose(grid, expectedGrid, toleranceFor('bilinear', expectedGrid.data), 'affineGrid');
+    const scale = affineGridScale(theta.data, [2, 3, 7, 6]);
+    expectClose(grid, expectedGrid, TOLERANCE.affine, 'affineGrid', { scale });
     for (const mode of ['bilinear', 'bicubic', 'nearest'] as const) {
       const options = { mode, paddingMode: 'reflection', alignCorners: true } as const;
       const expected = gridSampleCpu(input, grid, options);
-      expectTensorClose(
-        await sampler.gridSample(input, grid, options),
-        expected,
-        toleranceFor(mode, expected.data),
-        mode,
-      );
+      expectClose(await sampler.gridSample(input, grid, options), expected, forwardTolerance(mode), mode);
       const gradOutput = randomTensor([...expected.shape], 72);
       const grads = await sampler.gridSampleBackward(gradOutput, input, grid, options);
       const reference = gridSampleBackwardCpu(gradOutput, input, grid, options);
+      const scales = gradientScales(gradOutput, input, grid, options, reference);
       for (const key of ['gradInput', 'gradGrid'] as const) {
-        expectTensorClose(grads[key], reference[key], gradientTolerance(reference[key].data), `${mode} ${key}`);
+        expectClose(grads[key], reference[key], TOLERANCE.backward, `${mode} ${key}`, scales[key]);
       }
     }
     expect((await sampler.device.popErrorScope())?.message ?? null).toBeNull();

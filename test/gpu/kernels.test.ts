@@ -1,15 +1,17 @@
-// Every declared kernel (src/gpu/ops/*) against its WGSL: each part is the file it names, after the
+// Every declared kernel (src/gpu/ops/*, src/warps/*) against its WGSL: each part is the file it names, after the
 // files it imports; the bindings are the WGSL's @binding variables in order and kind; the uniform
 // fields are the WGSL struct's, in order and type; the WGSL compiles. And a compiler error in any part
 // is reported at that file's own line.
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GPUExecutionError } from '../../src/errors.js';
 import { GpuContext } from '../../src/gpu/context.js';
 import { defineKernel, type Kernel } from '../../src/gpu/kernel.js';
 import { GRID_SAMPLE_KERNELS, GRID_SAMPLE_VEC4_KERNELS } from '../../src/gpu/ops/grid-sample.js';
-import { createTestDevice, useErrorScopes } from '../helpers/gpu.js';
+import { GRID_SAMPLE_BACKWARD_KERNELS } from '../../src/gpu/ops/grid-sample-backward.js';
+import { GridSampler } from '../../src/index.js';
+import { createTestDevice, storageBuffer, useErrorScopes } from '../helpers/gpu.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const device = await createTestDevice();
@@ -17,9 +19,12 @@ const device = await createTestDevice();
 const isKernel = (value: unknown): value is Kernel =>
   typeof value === 'object' && value !== null && 'wgsl' in value && 'bindingOrder' in value;
 
-/** Every kernel exported by an op module, alone or in a table of variants. */
+/** Every kernel exported by an op module or the warps, alone or in a table of variants. */
 function declaredKernels(): Kernel[] {
-  const modules = import.meta.glob('../../src/gpu/ops/*.ts', { eager: true }) as Record<string, object>;
+  const modules = import.meta.glob(['../../src/gpu/ops/*.ts', '../../src/warps/*.ts'], { eager: true }) as Record<
+    string,
+    object
+  >;
   const found = new Set<Kernel>();
   for (const exports of Object.values(modules)) {
     for (const value of Object.values(exports)) {
@@ -67,13 +72,14 @@ function structFields(code: string, struct: string): [string, string][] {
 }
 
 describe('kernel records', () => {
-  it('are found in src/gpu/ops and cover every WGSL file in shaders/', () => {
-    expect(kernels.length).toBeGreaterThanOrEqual(13);
+  it('are found in src/gpu/ops and src/warps and cover every WGSL file under shaders/', () => {
+    expect(kernels.length).toBeGreaterThanOrEqual(14);
+    expect(kernels.map((k) => k.name)).toContain('warp-grid');
     const used = new Set(kernels.flatMap((k) => k.parts.map((p) => p.path)));
-    // shaders/warps/ is src/warps' own kernel, not (yet) a record on the runtime
-    const files = readdirSync(resolve(root, 'shaders'))
+    const files = readdirSync(resolve(root, 'shaders'), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.wgsl'))
       .map((f) => `shaders/${f}`);
+    expect(files).toContain('shaders/warps/warp-grid.wgsl');
     expect(files.filter((f) => !used.has(f))).toEqual([]);
   });
 
@@ -175,5 +181,59 @@ describe.skipIf(!device)('kernel WGSL on WebGPU', () => {
     expect(column).toBeLessThanOrEqual(text.indexOf(word) + 1);
     expect(error.message).toContain(`${word}_misspelled`);
     ctx.release();
+  });
+
+  it('reports a compiler error of a kernel first used by an encode* call at its own line', async () => {
+    // a broken part of the backward kernel, reached through the sampler's public encode path
+    const path = 'shaders/grid-sample-backward-2d.wgsl';
+    const original = GRID_SAMPLE_BACKWARD_KERNELS[2];
+    const line = original.parts.find((p) => p.path === path)?.code.split('\n')[35 - 1] ?? '';
+    expect(line).toContain('gid.y * params.row_pitch;');
+    const kernels = GRID_SAMPLE_BACKWARD_KERNELS as Record<2 | 3, Kernel>;
+    kernels[2] = broken(original, path, 35, (t) => t.replace('row_pitch', 'row_pitch_misspelled'));
+    const sampler = await GridSampler.create({ device: gpu });
+    const buffer = (count: number) => storageBuffer(gpu, new Float32Array(count));
+    const args = {
+      gradOutput: buffer(12),
+      input: buffer(20),
+      inputShape: [1, 1, 4, 5],
+      grid: buffer(24),
+      gridShape: [1, 3, 4, 2],
+      gradInput: buffer(20),
+      gradGrid: buffer(24),
+    };
+    try {
+      // the first call cannot know yet (WebGPU reports compile errors asynchronously): its encoder
+      // fails when finished, naming the kernel; the compiler's raw message stays in the library's scope
+      gpu.pushErrorScope('validation');
+      const encoder = gpu.createCommandEncoder();
+      sampler.encodeGridSampleBackward(encoder, args);
+      encoder.finish();
+      const first = await gpu.popErrorScope();
+      expect(first?.message).toMatch(/Invalid ComputePipeline "grid-sample-backward-2d [^"]*"/);
+      expect(first?.message).not.toContain('row_pitch_misspelled');
+      // later calls throw the compiler's message at the part's own line, and record nothing
+      const error = await vi.waitFor(() => {
+        try {
+          sampler.encodeGridSampleBackward(gpu.createCommandEncoder(), args);
+        } catch (thrown) {
+          return thrown as Error;
+        }
+        throw new Error('no compile error reported yet');
+      });
+      expect(error).toBeInstanceOf(GPUExecutionError);
+      expect(error.message).toMatch(/^grid-sample-backward-2d: the WGSL does not compile:\n/);
+      const position = error.message.match(
+        /shaders\/grid-sample-backward-2d\.wgsl:35:(\d+): error: .*row_pitch_misspelled/,
+      );
+      expect(position, error.message).not.toBeNull();
+      expect(Number(position?.[1])).toBeLessThanOrEqual(line.indexOf('row_pitch') + 1);
+      const encoder2 = gpu.createCommandEncoder();
+      expect(() => sampler.encodeGridSampleBackward(encoder2, args)).toThrow(error);
+      encoder2.finish(); // the throw left the encoder valid
+    } finally {
+      kernels[2] = original;
+      sampler.destroy();
+    }
   });
 });

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { affineGridCpu, gridSampleCpu, type Tensor } from '../../src/index.js';
 import { affineGrid, gridSample } from '../../src/tfjs.js';
 import { backwardOptionGrid } from '../helpers/backward-cases.js';
-import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { useErrorScopes } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
 import { fromTensor, registerWebGpuBackend, tf, toTensor } from '../helpers/tfjs.js';
+import { affineGridScale, expectClose, forwardTolerance, TOLERANCE, type Tolerance } from '../helpers/tolerance.js';
 
 const device = await registerWebGpuBackend();
 const seed = 20_260_212;
@@ -29,11 +29,15 @@ for (const backend of ['webgpu', 'cpu'] as const) {
     if (backend === 'webgpu') useErrorScopes(() => device as GPUDevice);
     afterAll(() => tf.disposeVariables());
 
-    /** Exact on the cpu backend (it runs the reference); the forward tolerance on the GPU. */
-    const expectForward = (actual: Tensor, expected: Tensor, mode: string | undefined, label: string) =>
+    it('covers every mode x padding x alignCorners in 2-D and 3-D', () => {
+      expect([backwardOptionGrid(2).length, backwardOptionGrid(3).length]).toEqual([18, 12]);
+    });
+
+    /** Exact on the cpu backend (it runs the reference); within `tolerance` on the GPU. */
+    const expectSame = (actual: Tensor, expected: Tensor, tolerance: Tolerance, label: string, scale?: Float32Array) =>
       backend === 'cpu'
         ? expect(actual, label).toEqual(expected)
-        : expectTensorClose(actual, expected, toleranceFor(mode as never, expected.data), label);
+        : expectClose(actual, expected, tolerance, label, { scale });
 
     for (const dims of [2, 3] as const) {
       it.each(backwardOptionGrid(dims).map((o, i) => [`${o.mode} ${o.paddingMode} ${o.alignCorners}`, o, i] as const))(
@@ -42,7 +46,12 @@ for (const backend of ['webgpu', 'cpu'] as const) {
           const { input, grid } = sampleCase(dims, seed + 10 * i + dims);
           const out = tf.tidy(() => gridSample(fromTensor(input), fromTensor(grid), options));
           const expected = gridSampleCpu(input, grid, { ...options, layout: 'nhwc' });
-          expectForward(await toTensor(out), expected, options.mode, `${dims}-D ${JSON.stringify(options)}`);
+          expectSame(
+            await toTensor(out),
+            expected,
+            forwardTolerance(options.mode),
+            `${dims}-D ${JSON.stringify(options)}`,
+          );
           out.dispose();
         },
       );
@@ -54,7 +63,7 @@ for (const backend of ['webgpu', 'cpu'] as const) {
       const input = randomTensor([1, 2, 5, 4], seed + 100);
       const grid = randomTensor([1, 3, 3, 2], seed + 101, -1.1, 1.1);
       const out = gridSample(fromTensor(input), fromTensor(grid), { layout: 'nchw', mode: 'bicubic' });
-      expectForward(await toTensor(out), gridSampleCpu(input, grid, { mode: 'bicubic' }), 'bicubic', 'nchw');
+      expectSame(await toTensor(out), gridSampleCpu(input, grid, { mode: 'bicubic' }), TOLERANCE.forward, 'nchw');
       const ints = tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 2, 3, 1], 'int32');
       const sampled = gridSample(ints, tf.tensor4d([0, 0, -1, -1], [1, 1, 2, 2]), { alignCorners: true });
       expect(sampled.dtype).toBe('float32');
@@ -82,7 +91,8 @@ for (const backend of ['webgpu', 'cpu'] as const) {
         const grid = affineGrid(fromTensor(theta), size, { alignCorners });
         const channelsFirst = [size[0], size[size.length - 1], ...size.slice(1, -1)];
         const expected = affineGridCpu(theta, channelsFirst, { alignCorners });
-        expectForward(await toTensor(grid), expected, 'bilinear', `alignCorners ${alignCorners}`);
+        const scale = affineGridScale(theta.data, channelsFirst);
+        expectSame(await toTensor(grid), expected, TOLERANCE.affine, `alignCorners ${alignCorners}`, scale);
         grid.dispose();
       }
     });

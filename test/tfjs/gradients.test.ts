@@ -10,18 +10,23 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import { affineGrid, gridSample } from '../../src/tfjs.js';
-import { backwardOptionGrid } from '../helpers/backward-cases.js';
-import { expectTensorClose } from '../helpers/compare.js';
-import { gradientTolerance } from '../helpers/golden-backward.js';
+import { backwardOptionGrid, channelsLastScales } from '../helpers/backward-cases.js';
 import { useErrorScopes } from '../helpers/gpu.js';
+import { toChannelsFirst } from '../helpers/layout.js';
 import { randomTensor } from '../helpers/random.js';
 import { fromTensor, registerWebGpuBackend, tf, toTensor } from '../helpers/tfjs.js';
+import { type CompareOptions, expectClose, TOLERANCE, type Tolerance } from '../helpers/tolerance.js';
 
 const device = await registerWebGpuBackend();
 const seed = 20_260_312;
 
-const expectGradient = async (actual: tf.Tensor, expected: Tensor, label: string) =>
-  expectTensorClose(await toTensor(actual), expected, gradientTolerance(expected.data), label);
+const expectGradient = async (
+  actual: tf.Tensor,
+  expected: Tensor,
+  tolerance: Tolerance,
+  label: string,
+  options?: CompareOptions,
+) => expectClose(await toTensor(actual), expected, tolerance, label, options);
 
 for (const backend of ['webgpu', 'cpu'] as const) {
   describe.skipIf(backend === 'webgpu' && !device)(`gradients on the ${backend} backend`, () => {
@@ -30,6 +35,10 @@ for (const backend of ['webgpu', 'cpu'] as const) {
     });
     if (backend === 'webgpu') useErrorScopes(() => device as GPUDevice);
     afterAll(() => tf.disposeVariables());
+
+    it('covers every mode x padding x alignCorners in 2-D and 3-D', () => {
+      expect([backwardOptionGrid(2).length, backwardOptionGrid(3).length]).toEqual([18, 12]);
+    });
 
     for (const dims of [2, 3] as const) {
       it.each(backwardOptionGrid(dims).map((o, i) => [`${o.mode} ${o.paddingMode} ${o.alignCorners}`, o, i] as const))(
@@ -47,8 +56,10 @@ for (const backend of ['webgpu', 'cpu'] as const) {
               fromTensor(grid),
             ]),
           );
-          await expectGradient(gradInput, expected.gradInput, 'gradInput');
-          await expectGradient(gradGrid, expected.gradGrid, 'gradGrid');
+          const first = { gradInput: toChannelsFirst(expected.gradInput), gradGrid: expected.gradGrid };
+          const scales = channelsLastScales(toChannelsFirst(dy), toChannelsFirst(input), grid, options, first);
+          await expectGradient(gradInput, expected.gradInput, TOLERANCE.backward, 'gradInput', scales.gradInput);
+          await expectGradient(gradGrid, expected.gradGrid, TOLERANCE.backward, 'gradGrid', scales.gradGrid);
           tf.dispose([gradInput, gradGrid]);
         },
       );
@@ -69,11 +80,8 @@ for (const backend of ['webgpu', 'cpu'] as const) {
           ),
         );
         const channelsFirst = [size[0], size[size.length - 1], ...size.slice(1, -1)];
-        await expectGradient(
-          gradTheta,
-          affineGridBackwardCpu(dGrid, channelsFirst, { alignCorners }),
-          `${alignCorners}`,
-        );
+        const expected = affineGridBackwardCpu(dGrid, channelsFirst, { alignCorners });
+        await expectGradient(gradTheta, expected, TOLERANCE.affineBackward, `alignCorners ${alignCorners}`);
         gradTheta.dispose();
       }
     });
@@ -101,7 +109,7 @@ for (const backend of ['webgpu', 'cpu'] as const) {
     it('tf.variableGrads of a spatial transformer equals the chain rule through the CPU reference', async () => {
       const theta = tf.variable(tf.tensor3d(theta0, [1, 2, 3]));
       const { value, grads } = tf.variableGrads(loss(theta), [theta]);
-      await expectGradient(grads[theta.name], expectedGradTheta(theta0), 'theta');
+      await expectGradient(grads[theta.name], expectedGradTheta(theta0), TOLERANCE.affineBackward, 'theta');
       tf.dispose([value, grads[theta.name], theta]);
     });
 
@@ -111,7 +119,7 @@ for (const backend of ['webgpu', 'cpu'] as const) {
       const optimizer = tf.train.sgd(learningRate);
       optimizer.minimize(loss(theta), false, [theta]);
       const step = expectedGradTheta(theta0).data.map((g, k) => theta0[k] - learningRate * g);
-      await expectGradient(theta, { data: step, shape: [1, 2, 3] }, 'theta after one step');
+      await expectGradient(theta, { data: step, shape: [1, 2, 3] }, TOLERANCE.affineBackward, 'theta after one step');
       expect(Math.max(...step.map((v, k) => Math.abs(v - theta0[k])))).toBeGreaterThan(1e-3); // it moved
       optimizer.dispose();
       theta.dispose();
