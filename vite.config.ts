@@ -24,7 +24,6 @@ export default defineConfig({
     sourcemap: true,
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     // global.gc for the heap-growth check of test/gpu/resources.test.ts
     execArgv: ['--expose-gc'],
@@ -32,7 +31,8 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-results.json' },
     projects: [
-      { extends: true, test: { name: 'core' } },
+      // (projects that extend the root config add their include to its own: so the root has none)
+      { extends: true, test: { name: 'core', include: ['test/**/*.test.ts'] } },
       // the GPU suite again on WebGPU compatibility-mode devices (test/helpers/gpu.ts honours the variable)
       {
         extends: true,

@@ -12,11 +12,12 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import { sampleGeometry } from '../../src/options.js';
-import { backwardOptionGrid, channelsLastScales, randomBackwardCase } from '../helpers/backward-cases.js';
+import { backwardOptionGrid, randomBackwardCase } from '../helpers/backward-cases.js';
 import { GOLDEN_COUNTS } from '../helpers/counts.js';
 import { backwardCases, backwardTorchVersion } from '../helpers/golden-backward.js';
 import { createTestDevice, readBuffer, storageBuffer, useErrorScopes, useTestSampler } from '../helpers/gpu.js';
-import { toChannelsFirst, toChannelsLast } from '../helpers/layout.js';
+import { gradientScales } from '../helpers/gradient-scale.js';
+import { toChannelsLast } from '../helpers/layout.js';
 import { randomTensor } from '../helpers/random.js';
 import { expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
@@ -28,17 +29,16 @@ type Gradients = Record<'gradInput' | 'gradGrid', Tensor>;
 
 /**
  * Both channels-last gradients of a case within TOLERANCE.backward of the expected ones, each value
- * scaled by the size of its terms (gradient-scale.ts, computed on the case channels first).
+ * scaled by the size of its terms (gradient-scale.ts).
  */
 function expectGradients(
   actual: Gradients,
   expected: Gradients,
   [gradOutput, input, grid]: Tensor[],
-  { layout: _, ...options }: GridSampleBackwardOptions,
+  options: GridSampleBackwardOptions,
   label: string,
 ) {
-  const first = { gradInput: toChannelsFirst(expected.gradInput), gradGrid: expected.gradGrid };
-  const scales = channelsLastScales(toChannelsFirst(gradOutput), toChannelsFirst(input), grid, options, first);
+  const scales = gradientScales(gradOutput, input, grid, { ...options, layout: 'nhwc' }, expected);
   for (const key of ['gradInput', 'gradGrid'] as const) {
     expectClose(actual[key], expected[key], TOLERANCE.backward, `${label} ${key}`, scales[key]);
   }

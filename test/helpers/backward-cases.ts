@@ -1,8 +1,5 @@
-// Seeded random grid_sample backward cases over every option, and the gradient scales of channels-last
-// results, shared by the layout and TF.js tests.
-import type { Mode, PaddingMode, SamplingOptions, Tensor } from '../../src/index.js';
-import { gradientScales } from './gradient-scale.js';
-import { toChannelsLast } from './layout.js';
+// Seeded random grid_sample backward cases over every option, shared by the layout and TF.js tests.
+import type { Mode, PaddingMode } from '../../src/index.js';
 import { randomTensor } from './random.js';
 
 /** Every mode x padding x alignCorners of one rank (bicubic is 2-D only). */
@@ -22,20 +19,4 @@ export function randomBackwardCase(dims: 2 | 3, caseSeed: number, channels = 3) 
   const grid = randomTensor([2, ...out, dims], caseSeed + 1, -1.25, 1.25);
   const gradOutput = randomTensor([2, channels, ...out], caseSeed + 2);
   return { input, grid, gradOutput };
-}
-
-/**
- * The gradient scales (gradient-scale.ts) of a case given channels first, for its gradients channels
- * last: gradInput's scale transposed like gradInput, gradGrid's unchanged.
- */
-export function channelsLastScales(
-  gradOutput: Tensor,
-  input: Tensor,
-  grid: Tensor,
-  options: SamplingOptions,
-  expected: { gradInput: Tensor; gradGrid: Tensor },
-) {
-  const scales = gradientScales(gradOutput, input, grid, options, expected);
-  const gradInput = toChannelsLast({ data: scales.gradInput.scale, shape: input.shape }).data;
-  return { gradInput: { scale: gradInput }, gradGrid: scales.gradGrid };
 }

@@ -10,9 +10,9 @@ import {
   type Tensor,
 } from '../../src/index.js';
 import { affineGrid, gridSample } from '../../src/tfjs.js';
-import { backwardOptionGrid, channelsLastScales } from '../helpers/backward-cases.js';
+import { backwardOptionGrid } from '../helpers/backward-cases.js';
 import { useErrorScopes } from '../helpers/gpu.js';
-import { toChannelsFirst } from '../helpers/layout.js';
+import { gradientScales } from '../helpers/gradient-scale.js';
 import { randomTensor } from '../helpers/random.js';
 import { fromTensor, registerWebGpuBackend, tf, toTensor } from '../helpers/tfjs.js';
 import { type CompareOptions, expectClose, TOLERANCE, type Tolerance } from '../helpers/tolerance.js';
@@ -56,8 +56,7 @@ for (const backend of ['webgpu', 'cpu'] as const) {
               fromTensor(grid),
             ]),
           );
-          const first = { gradInput: toChannelsFirst(expected.gradInput), gradGrid: expected.gradGrid };
-          const scales = channelsLastScales(toChannelsFirst(dy), toChannelsFirst(input), grid, options, first);
+          const scales = gradientScales(dy, input, grid, nhwc, expected);
           await expectGradient(gradInput, expected.gradInput, TOLERANCE.backward, 'gradInput', scales.gradInput);
           await expectGradient(gradGrid, expected.gradGrid, TOLERANCE.backward, 'gradGrid', scales.gradGrid);
           tf.dispose([gradInput, gradGrid]);
