@@ -6,7 +6,9 @@
 //   direct    the same kernels bound to TF.js's own buffers in place (its internal tensorMap), the result
 //             written into a tensor TF.js allocated: no copies; written here with GridSampler.encodeGridSample
 //   tfjs-cpu  the shipped op on TF.js's cpu backend (the CPU reference), for scale
-// Options: --rounds N (default 9). On SwiftShader quote only the ratios.
+// Each chain is timed by the wall clock and by this process's CPU time (every thread: JS, Dawn and
+// SwiftShader's workers), which other processes on a busy machine disturb far less. Options: --rounds N
+// (default 9). On SwiftShader quote only the ratios.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -66,14 +68,17 @@ const contenders: Record<string, { backend: string; call: (x: tf.Tensor, g: tf.T
   'tfjs-cpu': { backend: 'cpu', call: (x, g) => gridSample(x, g) },
 };
 
-console.log(`${rounds} rounds; median ms per chain (IQR)\n`);
-console.log('| chain | tfjs | direct | tfjs-cpu | tfjs / direct |\n|---|---|---|---|---|');
+console.log(`${rounds} rounds; median ms per chain, wall clock / process CPU time\n`);
+console.log(
+  '| chain | tfjs | direct | tfjs-cpu | tfjs / direct, wall | tfjs / direct, CPU |\n|---|---|---|---|---|---|',
+);
 for (const [size, channels, calls] of [
   [32, 3, 50],
   [128, 3, 20],
   [256, 16, 5],
 ] as const) {
   const times: Record<string, number[]> = { tfjs: [], direct: [], 'tfjs-cpu': [] };
+  const cpu: Record<string, number[]> = { tfjs: [], direct: [], 'tfjs-cpu': [] };
   const names = Object.keys(contenders);
   for (let round = -1; round < rounds; round++) {
     // round -1 compiles and warms up; the order rotates so no contender always runs first
@@ -85,23 +90,26 @@ for (const [size, channels, calls] of [
       const grid = tf.randomUniform([1, size, size, 2], -1, 1);
       await Promise.all([input.data(), grid.data()]);
       const started = performance.now();
+      const cpuStarted = process.cpuUsage();
       const out = tf.tidy(() => {
         let x = input;
         for (let i = 0; i < calls; i++) x = call(x, grid);
         return x;
       });
       await out.data();
-      if (round >= 0) times[name].push(performance.now() - started);
+      const used = process.cpuUsage(cpuStarted);
+      if (round >= 0) {
+        times[name].push(performance.now() - started);
+        cpu[name].push((used.user + used.system) / 1000);
+      }
       tf.dispose([input, grid, out]);
     }
   }
-  const cell = (name: string) => {
-    const s = summarize(times[name]);
-    return `${s.median.toFixed(1)} (${s.iqr.toFixed(1)})`;
-  };
-  const ratio = summarize(times.tfjs).median / summarize(times.direct).median;
+  const median = (of: Record<string, number[]>, name: string) => summarize(of[name]).median;
+  const cell = (name: string) => `${median(times, name).toFixed(1)} / ${median(cpu, name).toFixed(1)}`;
+  const ratio = (of: Record<string, number[]>) => (median(of, 'tfjs') / median(of, 'direct')).toFixed(2);
   console.log(
-    `| ${size}x${size}x${channels}, ${calls} calls | ${cell('tfjs')} | ${cell('direct')} | ${cell('tfjs-cpu')} | ${ratio.toFixed(2)} |`,
+    `| ${size}x${size}x${channels}, ${calls} calls | ${cell('tfjs')} | ${cell('direct')} | ${cell('tfjs-cpu')} | ${ratio(times)} | ${ratio(cpu)} |`,
   );
 }
 sampler.destroy();
