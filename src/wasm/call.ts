@@ -90,7 +90,8 @@ export async function runCall(
     plan.packing === 'none'
       ? undefined
       : runner.run('pack', counter, () => [plan.params, 0, plan.pixels, chunkOf(pixels), counter]);
-  copyIn(grid.data, plan.grid, [0, grid.data.length]);
+  // on one thread each round's grid is copied just before it is sampled, while it is still in cache
+  if (overlap) copyIn(grid.data, plan.grid, [0, grid.data.length]);
   out = allocate();
   await packing;
   const rounds = splitRange(plan.points, roundCount(4 * plan.points * c), BLOCK);
@@ -109,6 +110,7 @@ export async function runCall(
   for (let r = 0; r < rounds.length; r++) {
     const [start, end] = rounds[r];
     const chunk = chunkOf(rounds[r]);
+    if (!overlap) copyIn(grid.data, plan.grid, [start * spatialDims, end * spatialDims]);
     const job = runner.run('sample', counter, (thread) => [plan.params, start, end, scratch(thread), chunk, counter]);
     if (overlap && r > 0) copyOutPoints(rounds[r - 1]);
     await job;
