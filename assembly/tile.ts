@@ -73,10 +73,20 @@ function writeGroup(tile: usize, stride: usize, out: usize, planeBytes: usize, C
   channels: i32,
   count: i32,
 ): void {
-  const p0 = v128.load(r0);
-  const p1 = v128.load(r1);
-  const p2 = v128.load(r2);
-  const p3 = v128.load(r3);
+  storeTransposed(v128.load(r0), v128.load(r1), v128.load(r2), v128.load(r3), out, planeBytes, channels, count);
+}
+
+/** transposeOut of four points' channels held in vectors p0 .. p3. */
+@inline export function storeTransposed(
+  p0: v128,
+  p1: v128,
+  p2: v128,
+  p3: v128,
+  out: usize,
+  planeBytes: usize,
+  channels: i32,
+  count: i32,
+): void {
   const t0 = i32x4.shuffle(p0, p1, 0, 4, 1, 5);
   const t1 = i32x4.shuffle(p2, p3, 0, 4, 1, 5);
   const t2 = i32x4.shuffle(p0, p1, 2, 6, 3, 7);

@@ -135,8 +135,9 @@ describe(`wasm backend = gridSampleCpu on random cases (fast-check seed ${seed};
     }
   });
 
-  it('rounds every half-pixel tie and its neighbours as the reference, on short axes and on one longer than 2^22', async () => {
-    // nearest rounds axes of up to 2^22 pixels with an add of 1.5 x 2^23, longer ones with a conversion
+  it('rounds and floors every half-pixel tie, pixel centre and their neighbours as the reference, on axes up to and past 2^22', async () => {
+    // nearest and bilinear turn coordinates on axes of up to 2^22 pixels into integers with an add of
+    // 1.5 x 2^23, on longer ones with a conversion
     for (const width of [1000, 2 ** 22 + 3]) {
       const input = randomTensor([1, 1, 2, width], width, -1, 1);
       const steps = 4000;
@@ -146,7 +147,7 @@ describe(`wasm backend = gridSampleCpu on random cases (fast-check seed ${seed};
         // the value, and the floats just below and above it
         xs.push(g, g * (1 - 2 ** -23), g * (1 + 2 ** -23));
       }
-      // ties on both alignments: (2k + 2) / width - 1 and 2k / (width - 1) - 1
+      // ties and pixel centres on both alignments
       for (let k = -2; k < 1002; k++)
         xs.push((2 * k + 2) / width - 1, (2 * k) / (width - 1) - 1, 1 - (2 * k + 1) / width);
       const grid = { data: new Float32Array(xs.length * 2), shape: [1, 1, xs.length, 2] };
@@ -156,14 +157,16 @@ describe(`wasm backend = gridSampleCpu on random cases (fast-check seed ${seed};
       });
       for (const paddingMode of ['zeros', 'border', 'reflection'] as const) {
         for (const alignCorners of [false, true]) {
-          const options = { mode: 'nearest', paddingMode, alignCorners } as const;
-          const expected = gridSampleCpu(input, grid, options);
-          for (const sampler of samplers) {
-            expectSameBits(
-              await sampler.gridSample(input, grid, options),
-              expected,
-              `width ${width} ${JSON.stringify(options)}`,
-            );
+          for (const mode of ['nearest', 'bilinear'] as const) {
+            const options = { mode, paddingMode, alignCorners };
+            const expected = gridSampleCpu(input, grid, options);
+            for (const sampler of samplers) {
+              expectSameBits(
+                await sampler.gridSample(input, grid, options),
+                expected,
+                `width ${width} ${JSON.stringify(options)}`,
+              );
+            }
           }
         }
       }
