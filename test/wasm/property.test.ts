@@ -77,6 +77,8 @@ describe(`wasm backend = gridSampleCpu on random cases (fast-check seed ${seed};
       [8, 4, 3, 5, 2, 2],
       [1, 3, 64, 64, 100, 90], // rounds of points, each in many chunks the threads claim
       [9, 5, 16, 16, 20, 20], // rounds of batch items
+      [1, 3, 300, 301, 50, 40], // one thread copies in and packs channels-first input in two stages
+      [1, 5, 241, 247, 33, 29],
     ]) {
       for (const mode of ['bilinear', 'nearest', 'bicubic'] as const) {
         for (const layout of ['nchw', 'nhwc'] as const) {
