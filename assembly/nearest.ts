@@ -1,6 +1,8 @@
 // Nearest-neighbour grid_sample, 2-D and 3-D: per block the rounded source pixel of every point is
 // found in SIMD lanes (round half to even, as std::nearbyint), then each point copies its pixel's
-// channels. A point outside the input or with a NaN coordinate reads the zero pixel.
+// channels (up to four channels into channels-first output: each group of four pixels transposed
+// straight into the output planes). A point outside the input or with a NaN coordinate reads the zero
+// pixel.
 import { Axis, Coordinates } from './coordinates';
 import { BORDER, Params, REFLECTION, ZEROS } from './params';
 import { AXES_OFFSET, BLOCK, TILE_OFFSET, transposeOut, writeTile } from './tile';

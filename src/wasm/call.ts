@@ -83,7 +83,7 @@ export async function runCall(
     return out as Float32Array;
   }
 
-  // the whole input is packed before any point is sampled; the grid is copied while it packs
+  // the whole input is packed before any point is sampled; with workers the grid is copied while they pack
   let packing: Promise<void> | undefined;
   if (plan.stagePixels > 0) {
     // one thread, one batch item: each stage of every channel plane is copied in and packed while in cache
