@@ -3,7 +3,7 @@
 // channels per f32x4 op, in the reference's order: ((nw + ne) + sw) + se (src/cpu/grid-sample-2d.ts).
 import { Axis, Coordinates } from './coordinates';
 import { Params, ZEROS } from './params';
-import { AXES_OFFSET, BLOCK, LANES, storeTransposed, TILE_OFFSET, writeTile } from './tile';
+import { AXES_OFFSET, BLOCK, LANES, TILE_OFFSET, Transpose, writeTile } from './tile';
 
 /** The kernel and its helpers (inlined: AssemblyScript's @inline works on methods). */
 export class Bilinear {
@@ -37,7 +37,7 @@ export class Bilinear {
           const out = p.output + ((<usize>b * p.c * outPlane + (<usize>q - <usize>b * outPlane)) << 2);
           for (let g = 0; g < count; g += 4) {
             const lane = scratch + ((<usize>g) << 2);
-            storeTransposed(
+            Transpose.vectors(
               Bilinear.sum4(lane),
               Bilinear.sum4(lane + 4),
               Bilinear.sum4(lane + 8),

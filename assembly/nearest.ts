@@ -5,7 +5,7 @@
 // pixel.
 import { Axis, Coordinates } from './coordinates';
 import { BORDER, Params, REFLECTION, ZEROS } from './params';
-import { AXES_OFFSET, BLOCK, TILE_OFFSET, transposeOut, writeTile } from './tile';
+import { AXES_OFFSET, BLOCK, TILE_OFFSET, Transpose, writeTile } from './tile';
 
 /**
  * Points per block on the direct path (no tile): their source addresses take 2 KiB of the scratch,
@@ -75,7 +75,7 @@ export class Nearest {
           const out = p.output + ((<usize>b * p.c * outVolume + first) << 2);
           for (let g = 0; g < count; g += 4) {
             const lane = scratch + ((<usize>g) << 2);
-            transposeOut(
+            Transpose.rows(
               load<u32>(lane),
               load<u32>(lane, 4),
               load<u32>(lane, 8),
