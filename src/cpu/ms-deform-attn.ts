@@ -1,0 +1,150 @@
+// Multi-scale deformable attention on the CPU, in PyTorch's float32 order: each sampled value is
+// grid_sample's bilinear (coordinates.ts, the vectorized CPU kernel's roundings), each term is
+// rounded as `sampled * weight`, and the terms of a (batch, query, head) are added in the order of
+// PyTorch's `sum(-1)` (torch-sum-order.ts), so the result equals the PyTorch reference bit for bit.
+import { type MsDeformAttnGeometry, msDeformAttnGeometry } from '../ms-deform-attn-shapes.js';
+import { allocateOutput, checkTensor } from '../options.js';
+import type { Tensor } from '../types.js';
+import { COORD_LIMIT } from './coordinates.js';
+import { type SumPlan, torchSumPlan } from './torch-sum-order.js';
+
+const f = Math.fround;
+
+/**
+ * Multi-scale deformable attention (MSDeformAttn) of Deformable-DETR, RT-DETR, DINO and Mask2Former on
+ * the CPU: the pure-PyTorch reference `multi_scale_deformable_attn_pytorch`, in plain TypeScript.
+ *
+ * For each batch item, query and head, the sum over levels l and points p of
+ * `attentionWeights[b, q, h, l, p]` times the value of level l, head h, sampled bilinearly at
+ * `samplingLocations[b, q, h, l, p]` as `grid_sample(mode='bilinear', padding_mode='zeros',
+ * align_corners=False)` samples at grid `2 * loc - 1` (pixel coordinate `loc * W_l - 0.5`); taps
+ * outside the level contribute 0. Bit for bit PyTorch's float32 result; a NaN location samples
+ * nothing (0), ±Infinity samples outside (0).
+ *
+ * @param value `[bs, S, heads, d]`, S = sum of H_l * W_l: the levels concatenated, each row-major H_l x W_l,
+ *   channels last per head (d contiguous floats).
+ * @param spatialShapes `[[H_0, W_0], [H_1, W_1], ...]`, one pair of positive integers per level (L levels).
+ * @param samplingLocations `[bs, Nq, heads, L, P, 2]`: (x, y), normalized to [0, 1] over each level's map.
+ * @param attentionWeights `[bs, Nq, heads, L, P]`, used as given (already softmaxed by the caller).
+ * @returns `[bs, Nq, heads * d]`.
+ *
+ * @example
+ * const levels = [[80, 80], [40, 40], [20, 20]] as const; // S = 8400
+ * const out = msDeformAttnCpu(
+ *   { data: value, shape: [1, 8400, 8, 32] },
+ *   levels,
+ *   { data: locations, shape: [1, 300, 8, 3, 4, 2] },
+ *   { data: weights, shape: [1, 300, 8, 3, 4] },
+ * ); // out.shape: [1, 300, 256]
+ */
+export function msDeformAttnCpu(
+  value: Tensor,
+  spatialShapes: readonly (readonly [number, number])[],
+  samplingLocations: Tensor,
+  attentionWeights: Tensor,
+): Tensor {
+  checkTensor('value', value);
+  checkTensor('samplingLocations', samplingLocations);
+  checkTensor('attentionWeights', attentionWeights);
+  const geo = msDeformAttnGeometry(value.shape, spatialShapes, samplingLocations.shape, attentionWeights.shape);
+  const data = allocateOutput('ms_deform_attn', geo.outputShape);
+  if (data.length > 0) attend(value.data, samplingLocations.data, attentionWeights.data, data, geo);
+  return { data, shape: geo.outputShape };
+}
+
+function attend(
+  value: Float32Array,
+  locations: Float32Array,
+  weights: Float32Array,
+  out: Float32Array,
+  geo: MsDeformAttnGeometry,
+): void {
+  const { bs, s, heads, d, nq, levels, points, levelShapes, levelStarts } = geo;
+  const n = levels * points;
+  const plan = torchSumPlan(n);
+  // the n terms (level, point) of one (batch, query, head), d channels each; each stored value is
+  // rounded to float32 by the array
+  const terms = new Float32Array(Math.max(1, n * d));
+  const xs = heads * d; // between horizontally adjacent value positions
+  for (let b = 0; b < bs; b++) {
+    for (let q = 0; q < nq; q++) {
+      for (let h = 0; h < heads; h++) {
+        const row = (b * nq + q) * heads + h;
+        let w = row * n;
+        for (let l = 0; l < levels; l++) {
+          const [height, width] = levelShapes[l];
+          const ys = width * xs; // between rows
+          const levelBase = (b * s + levelStarts[l]) * xs + h * d;
+          for (let p = 0; p < points; p++, w++) {
+            const t = (l * points + p) * d;
+            const a = weights[w];
+            const gx = locations[2 * w];
+            const gy = locations[2 * w + 1];
+            if (Number.isNaN(gx) || Number.isNaN(gy)) {
+              terms.fill(0 * a, t, t + d); // a NaN location samples nothing
+              continue;
+            }
+            // grid_sample's grid is 2 * loc - 1 (2 * loc is exact, the subtraction rounds)
+            const x = unnormalizeFused(f(2 * gx - 1), width);
+            const y = unnormalizeFused(f(2 * gy - 1), height);
+            // |x|, |y| <= 2^24 (COORD_LIMIT), so the tap indices are int32
+            const x0 = Math.floor(x) | 0;
+            const y0 = Math.floor(y) | 0;
+            const we = f(x - x0);
+            const ea = f(1 - we);
+            const no = f(y - y0);
+            const so = f(1 - no);
+            const nw = f(so * ea);
+            const ne = f(so * we);
+            const sw = f(no * ea);
+            const se = f(no * we);
+            const o = levelBase + (y0 * width + x0) * xs;
+            if (x0 >= 0 && x0 + 1 < width && y0 >= 0 && y0 + 1 < height) {
+              // all four taps inside (the common case): no per-tap checks in the channel loop
+              for (let c = 0; c < d; c++) {
+                const i = o + c;
+                const v = f(f(f(f(value[i] * nw) + value[i + xs] * ne) + value[i + ys] * sw) + value[i + ys + xs] * se);
+                terms[t + c] = v * a;
+              }
+              continue;
+            }
+            const inX0 = x0 >= 0 && x0 < width;
+            const inX1 = x0 + 1 >= 0 && x0 + 1 < width;
+            const inY0 = y0 >= 0 && y0 < height;
+            const inY1 = y0 + 1 >= 0 && y0 + 1 < height;
+            for (let c = 0; c < d; c++) {
+              const i = o + c;
+              const vNw = inY0 && inX0 ? value[i] : 0;
+              const vNe = inY0 && inX1 ? value[i + xs] : 0;
+              const vSw = inY1 && inX0 ? value[i + ys] : 0;
+              const vSe = inY1 && inX1 ? value[i + ys + xs] : 0;
+              terms[t + c] = f(f(f(f(vNw * nw) + vNe * ne) + vSw * sw) + vSe * se) * a;
+            }
+          }
+        }
+        addTerms(terms, d, plan, out, row * d);
+      }
+    }
+  }
+}
+
+/** out[outBase + c] = the sum over the term rows of channel c, added in PyTorch's order. */
+function addTerms(terms: Float32Array, d: number, plan: SumPlan, out: Float32Array, outBase: number): void {
+  const { steps, result } = plan;
+  for (let k = 0; k < steps.length; k += 2) {
+    const into = steps[k] * d;
+    const from = steps[k + 1] * d;
+    for (let c = 0; c < d; c++) terms[into + c] += terms[from + c];
+  }
+  if (result < 0) return; // no terms: the output stays 0
+  const r = result * d;
+  // PyTorch's sum starts from 0: 0 + (-0) is +0
+  for (let c = 0; c < d; c++) out[outBase + c] = terms[r + c] + 0;
+}
+
+/** grid_sample's unnormalize (align_corners=False) as PyTorch's AVX2 kernel computes it: one fma. */
+function unnormalizeFused(coord: number, size: number): number {
+  const g = f(Math.min(Math.max(coord, -COORD_LIMIT), COORD_LIMIT));
+  const x = f(f(g + 1) * (size / 2) - 0.5);
+  return Math.min(Math.max(x, -COORD_LIMIT), COORD_LIMIT);
+}
