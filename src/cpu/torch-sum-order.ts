@@ -97,3 +97,51 @@ export function torchSumPlan(n: number): SumPlan {
   }
   return { steps: Int32Array.from(plan.steps), result: total ?? -1 };
 }
+
+/**
+ * A SumPlan arranged for computing the terms one by one: each step that adds a fresh term into a row
+ * still holding only terms (the first steps of most plans) becomes "compute this term and add it into
+ * that row", so it needs no row of its own and no pass afterwards. Terms are computed in `order`; term
+ * `order[k]` is added into row `into[k]` (its own row when `into[k] === order[k]`), rows starting at 0;
+ * then the remaining `steps` run as in SumPlan, and the total is in row `result`.
+ */
+export interface SumSchedule {
+  order: Int32Array;
+  into: Int32Array;
+  steps: Int32Array;
+  result: number;
+}
+
+export function torchSumSchedule(n: number): SumSchedule {
+  const plan = torchSumPlan(n);
+  const order: number[] = [];
+  const into: number[] = [];
+  const steps: number[] = [];
+  const emitted = new Uint8Array(n);
+  const summed = new Uint8Array(n); // a row that has taken a step from another row: no more fusing
+  const emit = (term: number, row: number) => {
+    order.push(term);
+    into.push(row);
+    emitted[term] = 1;
+  };
+  for (let k = 0; k < plan.steps.length; k += 2) {
+    const row = plan.steps[k];
+    const from = plan.steps[k + 1];
+    // `from` is a bare term when nothing was added into it yet (rows are read once, so never after)
+    const bareTerm = !summed[from] && !emitted[from];
+    if (bareTerm && !summed[row]) {
+      if (!emitted[row]) emit(row, row);
+      emit(from, row);
+    } else {
+      steps.push(row, from);
+      summed[row] = 1;
+    }
+  }
+  for (let term = 0; term < n; term++) if (!emitted[term]) emit(term, term);
+  return {
+    order: Int32Array.from(order),
+    into: Int32Array.from(into),
+    steps: Int32Array.from(steps),
+    result: plan.result,
+  };
+}

@@ -60,3 +60,16 @@ export const msdaCases: MsdaCase[] = raw.cases.map((c: Record<string, unknown>) 
     expected: decode(c.expected as Encoded),
   };
 });
+
+/** PyTorch's `sum(-1)` over 3 rows of `n` terms (the terms regenerated from their seed). */
+export interface SumCase {
+  n: number;
+  terms: Tensor;
+  expected: Tensor;
+}
+
+export const sumCases: SumCase[] = raw.sums.map((c: { n: number; terms: Generated; expected: Encoded }) => ({
+  n: c.n,
+  terms: regenerate(c.terms),
+  expected: decode(c.expected),
+}));
