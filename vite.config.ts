@@ -4,8 +4,13 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   build: {
     lib: {
-      // `webgpu-grid-sample/cpu` is its own entry, so importing it pulls in no WebGPU code
-      entry: { index: resolve(import.meta.dirname, 'src/index.ts'), cpu: resolve(import.meta.dirname, 'src/cpu.ts') },
+      // `webgpu-grid-sample/cpu` is its own entry, so importing it pulls in no WebGPU code;
+      // `webgpu-grid-sample/warps` holds the image warps' grids
+      entry: {
+        index: resolve(import.meta.dirname, 'src/index.ts'),
+        cpu: resolve(import.meta.dirname, 'src/cpu.ts'),
+        warps: resolve(import.meta.dirname, 'src/warps.ts'),
+      },
       formats: ['es'],
     },
     rolldownOptions: { output: { chunkFileNames: 'chunks/[name]-[hash].js' } },

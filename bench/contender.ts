@@ -1,5 +1,5 @@
 // What every side of the comparison implements: prepare a workload, then time one run at a time.
-import type { Tensor } from '../src/types.js';
+import type { Tensor } from '../src/index.js';
 import type { Workload } from './workloads.js';
 
 export interface Measurement {

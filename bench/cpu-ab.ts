@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gridSampleCpu } from '../src/cpu/grid-sample.js';
+import { gridSampleCpu } from '../src/index.js';
 import { summarize } from './stats.js';
 import { optionsOf, selectWorkloads, workloadData } from './workloads.js';
 
@@ -20,7 +20,7 @@ const { values } = parseArgs({
 const dir = mkdtempSync(join(tmpdir(), 'grid-sample-cpu-ref-'));
 execSync(`git archive ${values.against} src shaders | tar -x -C ${dir}`);
 writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-const other = (await import(pathToFileURL(join(dir, 'src/cpu/grid-sample.ts')).href)) as {
+const other = (await import(pathToFileURL(join(dir, 'src/cpu.ts')).href)) as {
   gridSampleCpu: typeof gridSampleCpu;
 };
 

@@ -19,11 +19,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Float16Array } from '@petamoriken/float16';
-import { GridSampler } from '../src/gpu/sampler.js';
-import type { Dtype, Layout, Tensor } from '../src/types.js';
-import { toChannelsLast } from '../test/helpers/layout.js';
+import type { Dtype, Layout, Tensor } from '../src/index.js';
+import { GridSampler } from '../src/index.js';
 import type { Measurement } from './contender.js';
 import { createBuffer, timeGpu } from './contenders/ours.js';
+import { toChannelsLast } from './layout.js';
 import { installNodeWebGpu } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
 import { summarize } from './stats.js';
@@ -87,7 +87,7 @@ if (values.against) {
   const dir = mkdtempSync(join(tmpdir(), 'grid-sample-ref-'));
   execSync(`git archive ${values.against} src shaders | tar -x -C ${dir}`);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' })); // ESM, so the ?raw hook applies
-  const other = (await import(pathToFileURL(join(dir, 'src/gpu/sampler.ts')).href)) as {
+  const other = (await import(pathToFileURL(join(dir, 'src/index.ts')).href)) as {
     GridSampler: typeof GridSampler;
   };
   samplers.push([values.against, await other.GridSampler.create({ device })]);

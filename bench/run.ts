@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ortNode from 'onnxruntime-node';
-import { GridSampler } from '../src/gpu/sampler.js';
+import { GridSampler } from '../src/index.js';
 import type { Contender } from './contender.js';
 import { type Ort, ortCpu, ortWebGpu, startOrtWebGpu } from './contenders/onnxruntime.js';
 import { oursCpu, oursEndToEnd, oursGpu } from './contenders/ours.js';

@@ -1,6 +1,6 @@
 // Runs every contender on every workload, interleaved round by round so that load from other
 // processes hits all of them alike, and checks each result against the CPU reference.
-import { gridSampleCpu } from '../src/cpu/grid-sample.js';
+import { gridSampleCpu } from '../src/index.js';
 import type { Contender, PreparedRun } from './contender.js';
 import { countMismatches, maxAbsDiff, type Summary, summarize } from './stats.js';
 import { optionsOf, type Workload, workloadData } from './workloads.js';

@@ -1,9 +1,11 @@
-"""PyTorch's CPU grid_sample for the benchmark, driven over stdin/stdout (one JSON command a line).
+"""PyTorch's grid_sample for the benchmark, driven over stdin/stdout (one JSON command a line).
 
-load {input, grid: raw float32 file paths, input_shape, grid_shape, mode, padding_mode, align_corners}
-run  -> {"ms": wall milliseconds of one F.grid_sample call}
+load {input, grid: raw float32 file paths, input_shape, grid_shape, mode, padding_mode, align_corners,
+      device: "cpu" (default) or "cuda"}
+run  -> {"ms": wall milliseconds of one F.grid_sample call; on CUDA also "gpu_ms", the time between two
+         CUDA events around it, and "ms" includes the synchronize}
 output {path} -> writes the result as raw float32
-Single-threaded (torch.set_num_threads(1)), like the other CPU peers.
+Single-threaded on the CPU side (torch.set_num_threads(1)), like the other CPU peers.
 """
 import json
 import sys
@@ -22,8 +24,8 @@ def reply(obj):
     sys.stdout.flush()
 
 
-def tensor(path, shape):
-    return torch.from_numpy(np.fromfile(path, dtype=np.float32).reshape(shape))
+def tensor(path, shape, device):
+    return torch.from_numpy(np.fromfile(path, dtype=np.float32).reshape(shape)).to(device)
 
 
 def sample():
@@ -31,24 +33,35 @@ def sample():
                          align_corners=state["align_corners"])
 
 
-reply({"ready": True, "torch": torch.__version__})
+reply({"ready": True, "torch": torch.__version__,
+       "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None})
 for line in sys.stdin:
     cmd = json.loads(line)
     if cmd["cmd"] == "load":
+        device = cmd.get("device", "cpu")
         state = {
-            "input": tensor(cmd["input"], cmd["input_shape"]),
-            "grid": tensor(cmd["grid"], cmd["grid_shape"]),
+            "device": device,
+            "input": tensor(cmd["input"], cmd["input_shape"], device),
+            "grid": tensor(cmd["grid"], cmd["grid_shape"], device),
             "mode": cmd["mode"],
             "padding_mode": cmd["padding_mode"],
             "align_corners": cmd["align_corners"],
         }
         reply({"ok": True})
+    elif cmd["cmd"] == "run" and state["device"] == "cuda":
+        begin, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start = time.perf_counter()
+        begin.record()
+        sample()
+        end.record()
+        torch.cuda.synchronize()
+        reply({"ms": (time.perf_counter() - start) * 1000, "gpu_ms": begin.elapsed_time(end)})
     elif cmd["cmd"] == "run":
         start = time.perf_counter()
         sample()
         reply({"ms": (time.perf_counter() - start) * 1000})
     elif cmd["cmd"] == "output":
-        sample().numpy().astype(np.float32).tofile(cmd["path"])
+        sample().cpu().numpy().astype(np.float32).tofile(cmd["path"])
         reply({"ok": True})
     elif cmd["cmd"] == "quit":
         break

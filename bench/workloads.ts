@@ -1,5 +1,5 @@
 // The benchmark's workloads (issue 4): float32, a fixed seed, grids uniform in [-1.1, 1.1].
-import type { GridSampleOptions, Mode, PaddingMode, Tensor } from '../src/types.js';
+import type { GridSampleOptions, Mode, PaddingMode, Tensor } from '../src/index.js';
 
 export interface Workload {
   id: string;

@@ -1,8 +1,11 @@
-// Command-line arguments to a warp job. Warp parameters use the demo's query-parameter names, so a
-// demo link and a command line describe the same picture.
+// Command-line arguments to a warp job. Warp parameters are the library's option names (those of the
+// demo's links too), so a demo link, a command line and a library call describe the same picture.
 import { parseArgs } from 'node:util';
-import { type DemoState, parseState } from '../demo/src/state.js';
-import { WARP_NAMES, WARPS } from '../demo/src/warp-specs.js';
+import type { GridSampleOptions, Mode, PaddingMode } from '../src/index.js';
+import { initialCorners, type WarpName, type WarpOptions, warpGrid, warpParameters } from '../src/warps.js';
+
+/** Pillow's default limit (Image.MAX_IMAGE_PIXELS): about a 9459 x 9459 image, 1/4 GiB of RGBA8 / 3. */
+export const DEFAULT_MAX_PIXELS = 89_478_485;
 
 export const USAGE = `Usage: webgpu-grid-sample warp <input.png|jpg> [more inputs...] <output.png|jpg | output-folder>
   --warp affine|perspective|lens|swirl|ripple   (required)
@@ -13,6 +16,7 @@ export const USAGE = `Usage: webgpu-grid-sample warp <input.png|jpg> [more input
   --mode bilinear|nearest|bicubic  --padding zeros|border|reflection  --align-corners
   --size N       output pixels along the longer side (default: the input's)
   --backend auto|webgpu|cpu   (default auto: WebGPU through Dawn when an adapter is there)
+  --max-pixels N  refuse inputs that declare more pixels than N (default ${DEFAULT_MAX_PIXELS})
 Several inputs need an output folder; each result is written as <name>.png there.`;
 
 /** A command line the CLI cannot run, with what to fix. */
@@ -22,16 +26,74 @@ export class UsageError extends Error {
 
 export type CliBackend = 'auto' | 'webgpu' | 'cpu';
 
+/** A warp's options without the output size, which each input decides. */
+export type WarpParams = Omit<WarpOptions[WarpName], 'width' | 'height'>;
+
 export interface WarpJob {
   inputs: string[];
   output: string;
-  state: DemoState;
+  warp: WarpName;
+  params: WarpParams;
+  sampling: Required<Pick<GridSampleOptions, 'mode' | 'paddingMode' | 'alignCorners'>>;
   /** Output size along the longer side; undefined keeps each input's size. */
   size: number | undefined;
   backend: CliBackend;
+  /** Inputs whose header declares more pixels than this are refused before decoding. */
+  maxPixels: number;
 }
 
-const WARP_PARAMS = [...new Set(WARP_NAMES.flatMap((w) => WARPS[w].params.map((p) => p.name)))];
+const WARPS = Object.keys(warpParameters) as WarpName[];
+const WARP_PARAMS = [...new Set(WARPS.flatMap((w) => warpParameters[w].map((p) => p.name)))];
+const MODES: readonly Mode[] = ['bilinear', 'nearest', 'bicubic'];
+const PADDINGS: readonly PaddingMode[] = ['zeros', 'border', 'reflection'];
+
+function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} ${value}: expected one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function integer(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${flag} ${value}: expected an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** The warp's parameters: the flags given, the starting values (warpParameters) for the rest. */
+function warpParams(warp: WarpName, values: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const own = warpParameters[warp];
+  const params: Record<string, unknown> = {};
+  for (const name of WARP_PARAMS) {
+    if (values[name] !== undefined && !own.some((p) => p.name === name)) {
+      const names = own.map((p) => p.name).join(', ') || 'none';
+      throw new UsageError(`--${name} does not apply to --warp ${warp} (its parameters: ${names})`);
+    }
+  }
+  for (const p of own) {
+    const raw = values[p.name];
+    const n = Number(raw);
+    if (raw !== undefined && (String(raw).trim() === '' || !(n >= p.min && n <= p.max))) {
+      throw new UsageError(`--${p.name} ${raw}: expected a number from ${p.min} to ${p.max}`);
+    }
+    params[p.name] = raw === undefined ? p.initial : n;
+  }
+  if (values.corners !== undefined && warp !== 'perspective') {
+    throw new UsageError('--corners applies only to --warp perspective');
+  }
+  if (warp === 'perspective') {
+    const corners = values.corners === undefined ? [...initialCorners] : String(values.corners).split(',').map(Number);
+    if (!(corners.length === 8 && corners.every((v) => Number.isFinite(v) && Math.abs(v) <= 4))) {
+      throw new UsageError(`--corners ${values.corners}: expected 8 comma-separated numbers x0,y0,...,x3,y3 within ±4`);
+    }
+    params.corners = corners;
+  }
+  return params;
+}
 
 export function parseWarpArguments(argv: string[]): WarpJob {
   let parsed: ReturnType<typeof parse>;
@@ -43,46 +105,33 @@ export function parseWarpArguments(argv: string[]): WarpJob {
   const { values, positionals } = parsed;
   if (positionals.length < 2) throw new UsageError('need at least one input and an output');
   const warp = values.warp;
-  if (warp === undefined) throw new UsageError(`missing --warp (one of ${cliWarps().join(', ')})`);
-  if (!cliWarps().includes(warp as never)) {
-    throw new UsageError(
-      `--warp ${warp} is not available here; use one of ${cliWarps().join(', ')} (brush needs the demo's mouse)`,
-    );
+  if (warp === undefined) throw new UsageError(`missing --warp (one of ${WARPS.join(', ')})`);
+  if (!WARPS.includes(warp as WarpName)) {
+    const brush = warp === 'brush' ? " (brush needs the demo's mouse)" : '';
+    throw new UsageError(`--warp ${warp} is not available here; use one of ${WARPS.join(', ')}${brush}`);
   }
-  const query = new URLSearchParams({ warp });
-  const own = new Set(WARPS[warp as keyof typeof WARPS].params.map((p) => p.name));
-  for (const name of WARP_PARAMS) {
-    const value = values[name as keyof typeof values];
-    if (value === undefined) continue;
-    if (!own.has(name))
-      throw new UsageError(
-        `--${name} does not apply to --warp ${warp} (its parameters: ${[...own].join(', ') || 'none'})`,
-      );
-    query.set(name, String(value));
+  const alignCorners = values['align-corners'] ?? false;
+  const params = { ...warpParams(warp as WarpName, values), alignCorners } as WarpParams;
+  try {
+    warpGrid(warp as WarpName, { ...params, width: 1, height: 1 } as WarpOptions[WarpName]); // the library's own checks
+  } catch (error) {
+    throw new UsageError(`--warp ${warp}: ${(error as Error).message}`);
   }
-  if (values.corners !== undefined) {
-    if (warp !== 'perspective') throw new UsageError('--corners applies only to --warp perspective');
-    query.set('corners', String(values.corners));
-  }
-  if (values.mode !== undefined) query.set('mode', String(values.mode));
-  if (values.padding !== undefined) query.set('padding', String(values.padding));
-  query.set('alignCorners', String(values['align-corners'] ?? false));
-  const { state, problems } = parseState(`?${query}`);
-  if (problems.length > 0) throw new UsageError(problems.map((p) => p.replace(/^(\w+)=/, '--$1 ')).join('; '));
-
-  let size: number | undefined;
-  if (values.size !== undefined) {
-    size = Number(values.size);
-    if (!Number.isInteger(size) || size < 1 || size > 16384)
-      throw new UsageError(`--size ${values.size}: expected an integer from 1 to 16384`);
-  }
-  const backend = (values.backend ?? 'auto') as CliBackend;
-  if (!['auto', 'webgpu', 'cpu'].includes(backend))
-    throw new UsageError(`--backend ${backend}: expected auto, webgpu or cpu`);
-  return { inputs: positionals.slice(0, -1), output: positionals[positionals.length - 1], state, size, backend };
+  return {
+    inputs: positionals.slice(0, -1),
+    output: positionals[positionals.length - 1],
+    warp: warp as WarpName,
+    params,
+    sampling: {
+      mode: choice('mode', values.mode, MODES, 'bilinear'),
+      paddingMode: choice('padding', values.padding, PADDINGS, 'reflection'),
+      alignCorners,
+    },
+    size: integer('size', values.size, 1, 16384),
+    backend: choice('backend', values.backend, ['auto', 'webgpu', 'cpu'] as const, 'auto'),
+    maxPixels: integer('max-pixels', values['max-pixels'], 1, Number.MAX_SAFE_INTEGER) ?? DEFAULT_MAX_PIXELS,
+  };
 }
-
-const cliWarps = () => WARP_NAMES.filter((w) => w !== 'brush');
 
 function parse(argv: string[]) {
   const text = { type: 'string' } as const;
@@ -98,6 +147,7 @@ function parse(argv: string[]) {
       size: text,
       backend: text,
       corners: text,
+      'max-pixels': text,
       ...Object.fromEntries(WARP_PARAMS.map((name) => [name, text])),
     },
   });

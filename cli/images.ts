@@ -1,6 +1,9 @@
-// Reading and writing PNG and JPEG files with maintained codecs (pngjs, jpeg-js); RGBA8 in memory.
+// Reading and writing PNG and JPEG files with maintained codecs (pngjs, jpeg-js); RGBA8 in memory. The
+// size a file declares is read from its header (image-size) before anything is decoded, so a small file
+// that declares a huge image (a decompression bomb) is refused instead of filling the memory.
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { imageSize } from 'image-size';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { ImageDataLike } from '../src/index.js';
@@ -14,25 +17,53 @@ export class ImageFileError extends Error {
   override name = 'ImageFileError';
 }
 
-/** Decodes a PNG or JPEG file (recognised by content, not by name) into RGBA8 pixels. */
-export async function readImageFile(path: string): Promise<ImageDataLike> {
+/** Refuses an image whose header declares more than `maxPixels` pixels, or no size at all. */
+function checkDeclaredSize(path: string, bytes: Uint8Array, maxPixels: number): void {
+  let width: number;
+  let height: number;
+  try {
+    ({ width, height } = imageSize(bytes));
+  } catch (error) {
+    throw new ImageFileError(`cannot decode ${path}: its header gives no image size (${(error as Error).message})`);
+  }
+  const pixels = width * height;
+  if (pixels > maxPixels) {
+    throw new ImageFileError(
+      `${path} declares ${width} x ${height} = ${pixels} pixels, more than the limit of ${maxPixels} ` +
+        `(a decompression bomb?); pass --max-pixels ${pixels} to decode it anyway`,
+    );
+  }
+}
+
+/**
+ * Decodes a PNG or JPEG file (recognised by content, not by name) into RGBA8 pixels, after checking
+ * that its header declares at most `maxPixels` pixels.
+ */
+export async function readImageFile(path: string, maxPixels: number): Promise<ImageDataLike> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
     throw new ImageFileError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  const png = startsWith(bytes, PNG_MAGIC);
+  if (png || startsWith(bytes, JPEG_MAGIC)) checkDeclaredSize(path, bytes, maxPixels);
   try {
-    if (startsWith(bytes, PNG_MAGIC)) {
-      const png = PNG.sync.read(bytes);
+    if (png) {
+      const decoded = PNG.sync.read(bytes);
       return {
-        data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length),
-        width: png.width,
-        height: png.height,
+        data: new Uint8ClampedArray(decoded.data.buffer, decoded.data.byteOffset, decoded.data.length),
+        width: decoded.width,
+        height: decoded.height,
       };
     }
     if (startsWith(bytes, JPEG_MAGIC)) {
-      const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 2048 });
+      const image = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxMemoryUsageInMB: 2048,
+        maxResolutionInMP: Math.max(100, maxPixels / 1e6), // the header check above is the limit
+      });
       return {
         data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length),
         width: image.width,

@@ -1,10 +1,9 @@
-// webgpu-grid-sample warp <inputs...> <output>: warps PNG/JPEG files with the demo's warps.
+// webgpu-grid-sample warp <inputs...> <output>: warps PNG/JPEG files with the library's warps.
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { cpuGrid } from '../demo/src/cpu-grids.js';
-import { outputSize, warpFrame } from '../demo/src/warp-math.js';
 import { imageFromTensor, tensorFromImage } from '../src/index.js';
+import { type WarpName, type WarpOptions, warpGrid } from '../src/warps.js';
 import { parseWarpArguments, USAGE, UsageError, type WarpJob } from './arguments.js';
 import { type Backend, openBackend } from './backend.js';
 import { readImageFile, writeImageFile } from './images.js';
@@ -29,12 +28,18 @@ async function plan(job: WarpJob): Promise<[string, string][]> {
   });
 }
 
+/** Output [width, height]: `size` pixels along the image's longer side, the image's aspect ratio. */
+function outputSize(imageWidth: number, imageHeight: number, size: number): [number, number] {
+  const longer = Math.max(imageWidth, imageHeight);
+  const scaled = (side: number) => Math.max(1, Math.round((size * side) / longer));
+  return [scaled(imageWidth), scaled(imageHeight)];
+}
+
 async function warpFile(backend: Backend, job: WarpJob, input: string, output: string): Promise<void> {
-  const image = await readImageFile(input);
+  const image = await readImageFile(input, job.maxPixels);
   const [width, height] = outputSize(image.width, image.height, job.size ?? Math.max(image.width, image.height));
-  const grid = cpuGrid(warpFrame(job.state, width, height));
-  const options = { mode: job.state.mode, paddingMode: job.state.padding, alignCorners: job.state.alignCorners };
-  const out = await backend.sample(tensorFromImage(image), grid, options);
+  const grid = warpGrid(job.warp, { ...job.params, width, height } as WarpOptions[WarpName]);
+  const out = await backend.sample(tensorFromImage(image), grid, job.sampling);
   await writeImageFile(output, imageFromTensor(out));
 }
 

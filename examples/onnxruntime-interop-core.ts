@@ -2,8 +2,8 @@
 // WebGPU session's output feeds encodeGridSample, whose output feeds the next ORT session, with no
 // CPU round trip in between. Used by examples/onnxruntime-interop.ts and test/interop/.
 import type * as Ort from 'onnxruntime-web';
-import { gridSampleModel } from '../bench/onnx-model.js';
 import { type GridSampleOptions, GridSampler, type Tensor } from '../src/index.js';
+import { gridSampleModel } from './onnx-model.js';
 
 /** What the chain reads back at the end, with the intermediate shapes. */
 export interface InteropResult {

@@ -2,11 +2,12 @@
 //
 //   npx vite-node examples/onnxruntime-interop.ts
 //
-// In a browser onnxruntime-web creates its device from navigator.gpu itself; in Node the benchmark's
-// setup exposes Dawn as navigator.gpu and copies the SharedArrayBuffer views onnxruntime-web hands to
+// In a browser onnxruntime-web creates its device from navigator.gpu itself; in Node node-webgpu.ts
+// exposes Dawn as navigator.gpu and copies the SharedArrayBuffer views onnxruntime-web hands to
 // queue.writeBuffer, which Dawn rejects (browsers accept them).
-import { installNodeWebGpu, loadOrtWeb } from '../bench/node-setup.js';
+
 import { gridSampleCpu, type Tensor } from '../src/index.js';
+import { installNodeWebGpu, loadOrtWeb } from './node-webgpu.js';
 import { runInterop } from './onnxruntime-interop-core.js';
 
 await installNodeWebGpu();

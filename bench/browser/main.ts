@@ -1,7 +1,7 @@
 // The benchmark in a browser page: our kernels and onnxruntime-web (native WebGPU EP, JS kernels,
 // wasm EP) on the page's WebGPU, interleaved as in Node. Served and driven by bench/browser/run.ts;
 // onnxruntime-web is loaded at run time from /ort/ (its dist folder). Results go to window.benchResult.
-import { GridSampler } from '../../src/gpu/sampler.js';
+import { GridSampler } from '../../src/index.js';
 import type { Contender } from '../contender.js';
 import { type Ort, ortCpu, ortWebGpu, startOrtWebGpu } from '../contenders/onnxruntime.js';
 import { oursCpu, oursEndToEnd, oursGpu } from '../contenders/ours.js';

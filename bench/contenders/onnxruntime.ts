@@ -2,9 +2,9 @@
 // WebGPU EP (ort.webgpu.mjs) and JS kernels (ort.mjs, NCHW) on GPU-resident tensors, its wasm EP, and
 // onnxruntime-node's CPU EP, all single-threaded on the CPU side.
 import type * as OrtWeb from 'onnxruntime-web';
+import { gridSampleModel } from '../../examples/onnx-model.js';
 import type { Contender } from '../contender.js';
 import { timeWall } from '../contender.js';
-import { gridSampleModel } from '../onnx-model.js';
 import { PassTimer, type WorkClock } from '../pass-timer.js';
 import type { Workload } from '../workloads.js';
 import { createBuffer, timeGpu } from './ours.js';

@@ -1,12 +1,11 @@
 // Our side: the GPU kernel on GPU-resident buffers (timestamps and submit-to-done), the Tensor API end
 // to end (upload, run, readback), and the CPU reference.
 
-import { gridSampleCpu } from '../../src/cpu/grid-sample.js';
-import type { GridSampler } from '../../src/gpu/sampler.js';
-import type { Layout } from '../../src/types.js';
-import { toChannelsFirst, toChannelsLast } from '../../test/helpers/layout.js';
+import type { GridSampler, Layout } from '../../src/index.js';
+import { gridSampleCpu } from '../../src/index.js';
 import type { Contender, Measurement } from '../contender.js';
 import { timeWall } from '../contender.js';
+import { toChannelsFirst, toChannelsLast } from '../layout.js';
 import type { PassTimer } from '../pass-timer.js';
 import { elements, optionsOf, outputShapeOf } from '../workloads.js';
 

@@ -1,5 +1,6 @@
-// PyTorch's CPU grid_sample (one thread) in a long-lived /usr/bin/python3 process, so its runs
-// interleave with everyone else's. Absent when that python has no torch.
+// PyTorch's grid_sample in a long-lived python process, so its runs interleave with everyone else's:
+// on the CPU (one thread), or on CUDA timed by CUDA events (the GPU bundle, bench/bundle/). The python
+// is /usr/bin/python3 unless BENCH_PYTHON names another. Absent when that python has no torch (or no CUDA).
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,13 +9,25 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Contender } from '../contender.js';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = process.env.BENCH_PYTHON || '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../torch_grid_sample.py', import.meta.url));
 
-/** Why PyTorch cannot run here, or undefined when it can. */
-export function pytorchUnavailable(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy; print(torch.__version__)'], { encoding: 'utf8' });
+export type TorchDevice = 'cpu' | 'cuda';
+
+const NO_CUDA = 3; // exit status of the probe when torch imports but sees no CUDA device
+
+/** Why PyTorch cannot run here (on `device`), or undefined when it can. */
+export function pytorchUnavailable(device: TorchDevice = 'cpu'): string | undefined {
+  const probe = spawnSync(
+    PYTHON,
+    [
+      '-c',
+      `import sys, torch, numpy; sys.exit(${NO_CUDA} if '${device}' == 'cuda' and not torch.cuda.is_available() else 0)`,
+    ],
+    { encoding: 'utf8' },
+  );
   if (probe.error) return `${PYTHON} not found`;
+  if (probe.status === NO_CUDA) return `${PYTHON}'s torch sees no CUDA device`;
   if (probe.status !== 0) return `${PYTHON} has no torch/numpy (apt-get install python3-torch)`;
   return undefined;
 }
@@ -45,7 +58,15 @@ class PythonWorker {
   }
 }
 
-export function pytorchCpu(): Contender & { close(): void; version(): Promise<string> } {
+export type PytorchContender = Contender & { close(): void; version(): Promise<string> };
+
+/** PyTorch's CPU grid_sample, one thread, wall time. */
+export const pytorchCpu = (): PytorchContender => pytorchOn('cpu');
+
+/** PyTorch's CUDA grid_sample on GPU-resident tensors, timed by CUDA events around the call. */
+export const pytorchCuda = (): PytorchContender => pytorchOn('cuda');
+
+function pytorchOn(device: TorchDevice): PytorchContender {
   let worker: PythonWorker | undefined;
   let hello: Promise<Record<string, unknown>> | undefined;
   const start = () => {
@@ -56,12 +77,16 @@ export function pytorchCpu(): Contender & { close(): void; version(): Promise<st
     return worker;
   };
   return {
-    id: 'torch-cpu',
-    label: 'PyTorch CPU',
-    timing: 'F.grid_sample wall time in python, 1 thread',
+    id: `torch-${device}`,
+    label: device === 'cuda' ? 'PyTorch CUDA' : 'PyTorch CPU',
+    timing:
+      device === 'cuda'
+        ? 'CUDA events around F.grid_sample; wall = the python call with synchronize'
+        : 'F.grid_sample wall time in python, 1 thread',
     async version() {
       start();
-      return String((await hello)?.torch);
+      const h = await hello;
+      return device === 'cuda' ? `${h?.torch} on ${h?.cuda}` : String(h?.torch);
     },
     close: () => worker?.close(),
     async prepare(workload, { input, grid }) {
@@ -80,9 +105,13 @@ export function pytorchCpu(): Contender & { close(): void; version(): Promise<st
         mode: workload.mode,
         padding_mode: workload.paddingMode,
         align_corners: workload.alignCorners,
+        device,
       });
       return {
-        run: async () => ({ wall: Number((await w.call({ cmd: 'run' })).ms) }),
+        run: async () => {
+          const r = await w.call({ cmd: 'run' });
+          return { wall: Number(r.ms), ...(r.gpu_ms !== undefined ? { gpu: Number(r.gpu_ms) } : {}) };
+        },
         output: async () => {
           await w.call({ cmd: 'output', path: files.output });
           const bytes = readFileSync(files.output);

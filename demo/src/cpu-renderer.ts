@@ -1,8 +1,13 @@
-// The CPU backend: the grid in TypeScript (or affineGridCpu), the library's gridSampleCpu, then
-// putImageData on a 2-D canvas.
+// The CPU backend: the grid from the library's warps (or the demo's brush), the library's
+// gridSampleCpu, then putImageData on a 2-D canvas.
 import { type GridSampleOptions, gridSampleCpu, type Tensor } from '../../src/index.js';
-import { cpuGrid } from './cpu-grids.js';
+import { warpGrid } from '../../src/warps.js';
+import { brushGrid } from './brush.js';
 import type { WarpFrame } from './warp-math.js';
+
+/** The grid [1, H, W, 2] of `frame`; the brush adds its displacement field [H, W, 2]. */
+export const cpuGrid = (frame: WarpFrame, displacement?: Float32Array): Tensor =>
+  frame.warp === 'brush' ? brushGrid(frame, displacement) : warpGrid(frame.warp, frame.options);
 
 /** Planar float RGB [1, 3, H, W] to RGBA bytes, rounding to nearest as a unorm render target does. */
 export function toImageData(planar: Float32Array, width: number, height: number): ImageData {

@@ -1,15 +1,10 @@
-// The demo's own GPU programs: warp grids, the brush and the present pass. Each variant is compiled
-// once per device and kept; layouts are explicit so one bind group serves every warp.
-import brushStrokeWgsl from '../shaders/brush-stroke.wgsl?raw';
+// The demo's own GPU programs: the brush (its strokes and its grid) and the present pass; the other
+// warps' grids come from the library (webgpu-grid-sample/warps). Each variant is compiled once per
+// device and kept; layouts are explicit so one bind group serves both brush entry points.
+import brushWgsl from '../shaders/brush.wgsl?raw';
 import presentWgsl from '../shaders/present.wgsl?raw';
-import warpGridWgsl from '../shaders/warp-grid.wgsl?raw';
-import type { WarpName } from './warp-specs.js';
-
-/** The WARP override of shaders/warp-grid.wgsl (affine uses the library's affineGrid). */
-export const WARP_CODES: Partial<Record<WarpName, number>> = { lens: 0, swirl: 1, ripple: 2, perspective: 3, brush: 4 };
 
 export class DemoPipelines {
-  readonly warpGridLayout: GPUBindGroupLayout;
   readonly brushLayout: GPUBindGroupLayout;
   readonly presentLayout: GPUBindGroupLayout;
   private readonly device: GPUDevice;
@@ -22,19 +17,12 @@ export class DemoPipelines {
     this.device = device;
     this.format = format;
     const C = GPUShaderStage.COMPUTE;
-    this.warpGridLayout = device.createBindGroupLayout({
-      label: 'warp grid bind group layout',
-      entries: [
-        { binding: 0, visibility: C, buffer: { type: 'read-only-storage' } },
-        { binding: 1, visibility: C, buffer: { type: 'storage' } },
-        { binding: 2, visibility: C, buffer: { type: 'uniform' } },
-      ],
-    });
     this.brushLayout = device.createBindGroupLayout({
       label: 'brush bind group layout',
       entries: [
         { binding: 0, visibility: C, buffer: { type: 'storage' } },
         { binding: 1, visibility: C, buffer: { type: 'uniform' } },
+        { binding: 2, visibility: C, buffer: { type: 'storage' } },
       ],
     });
     this.presentLayout = device.createBindGroupLayout({
@@ -46,19 +34,12 @@ export class DemoPipelines {
     });
   }
 
-  warpGrid(warp: WarpName, alignCorners: boolean): GPUComputePipeline {
-    const code = WARP_CODES[warp];
-    if (code === undefined) throw new Error(`warp ${warp} has no grid kernel of its own`);
-    return this.computePipeline('warp-grid', warpGridWgsl, 'warp_grid', this.warpGridLayout, {
-      WARP: code,
-      ALIGN_CORNERS: Number(alignCorners),
-    });
+  brushStroke(alignCorners: boolean): GPUComputePipeline {
+    return this.computePipeline('brush_stroke', alignCorners);
   }
 
-  brushStroke(alignCorners: boolean): GPUComputePipeline {
-    return this.computePipeline('brush-stroke', brushStrokeWgsl, 'brush_stroke', this.brushLayout, {
-      ALIGN_CORNERS: Number(alignCorners),
-    });
+  brushGrid(alignCorners: boolean): GPUComputePipeline {
+    return this.computePipeline('brush_grid', alignCorners);
   }
 
   present(): GPURenderPipeline {
@@ -84,20 +65,21 @@ export class DemoPipelines {
     return module;
   }
 
-  private computePipeline(
-    name: string,
-    code: string,
-    entryPoint: string,
-    layout: GPUBindGroupLayout,
-    constants: Record<string, number>,
-  ): GPUComputePipeline {
-    const key = `${name}|${JSON.stringify(constants)}`;
+  private computePipeline(entryPoint: 'brush_stroke' | 'brush_grid', alignCorners: boolean): GPUComputePipeline {
+    const key = `${entryPoint}|alignCorners=${alignCorners}`;
     let pipeline = this.compute.get(key);
     if (!pipeline) {
       pipeline = this.device.createComputePipeline({
         label: key,
-        layout: this.device.createPipelineLayout({ label: `${name} layout`, bindGroupLayouts: [layout] }),
-        compute: { module: this.module(name, code), entryPoint, constants },
+        layout: this.device.createPipelineLayout({
+          label: `${entryPoint} layout`,
+          bindGroupLayouts: [this.brushLayout],
+        }),
+        compute: {
+          module: this.module('brush', brushWgsl),
+          entryPoint,
+          constants: { ALIGN_CORNERS: Number(alignCorners) },
+        },
       });
       this.compute.set(key, pipeline);
     }

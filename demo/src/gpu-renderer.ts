@@ -1,9 +1,10 @@
-// The WebGPU backend: grid (the demo's kernel, or the library's encodeAffineGrid), then the library's
-// encodeGridSample, then a render pass that draws the output buffer onto the canvas, all in one
-// command buffer. Nothing is read back except for the compare view.
+// The WebGPU backend: the grid (the library's encodeWarpGrid, or the demo's brush kernel), then the
+// library's encodeGridSample, then a render pass that draws the output buffer onto the canvas, all in
+// one command buffer. Nothing is read back except for the compare view.
 import { type GridSampleOptions, GridSampler, type Tensor } from '../../src/index.js';
-import type { BrushStep } from './cpu-grids.js';
-import { packBrushParams, packWarpGridParams } from './gpu-params.js';
+import { encodeWarpGrid } from '../../src/warps.js';
+import type { BrushStep } from './brush.js';
+import { packBrushParams } from './gpu-params.js';
 import { DemoPipelines } from './gpu-pipelines.js';
 import type { WarpFrame } from './warp-math.js';
 
@@ -14,11 +15,8 @@ interface Target {
   grid: GPUBuffer;
   output: GPUBuffer;
   displacement: GPUBuffer;
-  theta: GPUBuffer;
-  gridParams: GPUBuffer;
   brushParams: GPUBuffer;
   readback: GPUBuffer;
-  warpGroup: GPUBindGroup;
   brushGroup: GPUBindGroup;
   presentGroup: GPUBindGroup;
 }
@@ -81,8 +79,9 @@ export class GpuRenderer {
     const grid = buffer('grid', pixels * 8, STORAGE);
     const output = buffer('output', pixels * 12, STORAGE | COPY_SRC);
     const displacement = buffer('brush displacement', pixels * 8, STORAGE | COPY_DST);
-    const gridParams = buffer('warp grid params', 96, UNIFORM | COPY_DST);
     const brushParams = buffer('brush params', 48, UNIFORM | COPY_DST);
+    // the brush grid reads the size; each brush step rewrites the whole block
+    this.device.queue.writeBuffer(brushParams, 0, new Uint32Array([width, height]));
     const presentParams = buffer('present params', 16, UNIFORM | COPY_DST);
     this.device.queue.writeBuffer(presentParams, 0, new Uint32Array([width, height, 0, 0]));
     const entries = (...list: GPUBuffer[]) => list.map((b, binding) => ({ binding, resource: { buffer: b } }));
@@ -93,19 +92,12 @@ export class GpuRenderer {
       grid,
       output,
       displacement,
-      theta: buffer('affine theta', 24, STORAGE | COPY_DST),
-      gridParams,
       brushParams,
       readback: buffer('compare readback', pixels * 12, MAP_READ | COPY_DST),
-      warpGroup: this.device.createBindGroup({
-        label: 'warp grid bind group',
-        layout: this.pipelines.warpGridLayout,
-        entries: entries(displacement, grid, gridParams),
-      }),
       brushGroup: this.device.createBindGroup({
         label: 'brush bind group',
         layout: this.pipelines.brushLayout,
-        entries: entries(displacement, brushParams),
+        entries: entries(displacement, brushParams, grid),
       }),
       presentGroup: this.device.createBindGroup({
         label: 'present bind group',
@@ -194,19 +186,13 @@ export class GpuRenderer {
   }
 
   private encodeGrid(encoder: GPUCommandEncoder, t: Target, frame: WarpFrame): void {
-    if (frame.warp === 'affine') {
-      this.device.queue.writeBuffer(t.theta, 0, frame.matrix);
-      this.sampler.encodeAffineGrid(
-        encoder,
-        { theta: t.theta, size: [1, 3, t.height, t.width], output: t.grid },
-        { alignCorners: frame.alignCorners },
-      );
+    if (frame.warp !== 'brush') {
+      encodeWarpGrid(this.device, encoder, frame.warp, { ...frame.options, output: t.grid });
       return;
     }
-    this.device.queue.writeBuffer(t.gridParams, 0, packWarpGridParams(frame));
-    const pass = encoder.beginComputePass({ label: `${frame.warp} grid` });
-    pass.setPipeline(this.pipelines.warpGrid(frame.warp, frame.alignCorners));
-    pass.setBindGroup(0, t.warpGroup);
+    const pass = encoder.beginComputePass({ label: 'brush grid' });
+    pass.setPipeline(this.pipelines.brushGrid(frame.alignCorners));
+    pass.setBindGroup(0, t.brushGroup);
     pass.dispatchWorkgroups(Math.ceil(t.width / 8), Math.ceil(t.height / 8));
     pass.end();
   }

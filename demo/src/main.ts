@@ -2,9 +2,9 @@
 // uses the CPU reference), and draws a frame whenever a control changes.
 import { WebGPUUnavailableError } from '../../src/index.js';
 import coffeeUrl from '../assets/coffee.jpg';
+import { applyBrushStep } from './brush.js';
 import { compareOutputs, legendGradient } from './compare.js';
 import { byId, Controls } from './controls.js';
-import { applyBrushStep } from './cpu-grids.js';
 import { CpuRenderer } from './cpu-renderer.js';
 import { GpuRenderer } from './gpu-renderer.js';
 import { downloadPng, type LoadedImage, loadImage } from './image.js';

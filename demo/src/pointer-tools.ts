@@ -2,10 +2,10 @@
 // drag the four corner handles (perspective), paint with the brush; the wheel zooms or sizes the brush.
 import type { DemoState } from './state.js';
 import { isConvexQuad } from './warp-math.js';
-import { WARPS, type WarpName } from './warp-specs.js';
+import { type DemoWarp, WARPS } from './warp-specs.js';
 
 /** The parameter the mouse wheel scales, per warp: zoom for affine and lens, the brush size. */
-const WHEEL_PARAMS: Partial<Record<WarpName, string>> = { affine: 'scale', lens: 'zoom', brush: 'radius' };
+const WHEEL_PARAMS: Partial<Record<DemoWarp, string>> = { affine: 'scale', lens: 'zoom', brush: 'radius' };
 
 export interface PointerHandlers {
   /** A brush step from `from` to `to`, normalized output coordinates. */

@@ -1,13 +1,14 @@
 // The demo's whole state, and its query-string form: every view can be shared as a link.
 import type { Mode, PaddingMode } from '../../src/index.js';
-import { DEFAULT_CORNERS, defaultParams, WARP_NAMES, WARPS, type WarpName } from './warp-specs.js';
+import { isConvexQuad } from './warp-math.js';
+import { DEFAULT_CORNERS, type DemoWarp, defaultParams, WARP_NAMES, WARPS } from './warp-specs.js';
 
 export type DemoBackend = 'webgpu' | 'cpu';
 
 export interface DemoState {
-  warp: WarpName;
+  warp: DemoWarp;
   /** Slider values of every warp, so switching warps keeps each one's settings. */
-  params: Record<WarpName, Record<string, number>>;
+  params: Record<DemoWarp, Record<string, number>>;
   /** Perspective handles: normalized (x, y) of the input's TL, TR, BR, BL corners in the output. */
   corners: number[];
   mode: Mode;
@@ -95,8 +96,11 @@ export function parseState(search: string): { state: DemoState; problems: string
   const corners = query.get('corners');
   if (corners !== null) {
     const values = corners.split(',').map(Number);
-    if (values.length === 8 && values.every((v) => Number.isFinite(v) && Math.abs(v) <= 4)) state.corners = values;
-    else problems.push(`corners=${corners} ignored: expected 8 comma-separated numbers x0,y0,...,x3,y3 within ±4`);
+    if (!(values.length === 8 && values.every((v) => Number.isFinite(v) && Math.abs(v) <= 4)))
+      problems.push(`corners=${corners} ignored: expected 8 comma-separated numbers x0,y0,...,x3,y3 within ±4`);
+    else if (!isConvexQuad(values))
+      problems.push(`corners=${corners} ignored: the corners TL, TR, BR, BL must make a convex quad`);
+    else state.corners = values;
   }
   return { state, problems };
 }

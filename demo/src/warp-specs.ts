@@ -1,6 +1,9 @@
-// The demo's warps and their parameters: slider ranges, defaults and the query-parameter names.
+// The demo's warps and their sliders: the library's warps (names, ranges and starting values from
+// webgpu-grid-sample/warps) with labels, steps and hints, plus the brush, which only the demo has.
+import { initialCorners, type WarpName, warpParameters } from '../../src/warps.js';
 
-export type WarpName = 'affine' | 'perspective' | 'lens' | 'swirl' | 'ripple' | 'brush';
+/** The library's warps and the demo's own brush. */
+export type DemoWarp = WarpName | 'brush';
 
 export interface ParamSpec {
   /** Query-parameter name, e.g. `angle` in `?warp=affine&angle=30`. */
@@ -20,56 +23,61 @@ export interface WarpSpec {
   params: ParamSpec[];
 }
 
-const center: ParamSpec[] = [
-  { name: 'cx', label: 'centre x', min: -1, max: 1, step: 0.01, value: 0 },
-  { name: 'cy', label: 'centre y', min: -1, max: 1, step: 0.01, value: 0 },
-];
+/** Slider label and step of each library parameter (the range and start come from warpParameters). */
+const SLIDERS: Record<string, { label: string; step: number }> = {
+  angle: { label: 'rotate', step: 1 },
+  scale: { label: 'scale', step: 0.01 },
+  shear: { label: 'shear', step: 0.01 },
+  tx: { label: 'move x', step: 0.01 },
+  ty: { label: 'move y', step: 0.01 },
+  k1: { label: 'k1', step: 0.005 },
+  k2: { label: 'k2', step: 0.002 },
+  zoom: { label: 'zoom', step: 0.01 },
+  cx: { label: 'centre x', step: 0.01 },
+  cy: { label: 'centre y', step: 0.01 },
+  strength: { label: 'strength', step: 0.05 },
+  radius: { label: 'radius', step: 0.01 },
+  amplitude: { label: 'amplitude', step: 0.001 },
+  wavelength: { label: 'wavelength', step: 0.005 },
+  phase: { label: 'phase', step: 1 },
+};
+const UNITS = { degrees: '°', radians: ' rad' } as const;
 
-export const WARPS: Record<WarpName, WarpSpec> = {
+const sliders = (warp: WarpName): ParamSpec[] =>
+  warpParameters[warp].map((p) => ({
+    name: p.name,
+    ...SLIDERS[p.name],
+    min: p.min,
+    max: p.max,
+    value: p.initial,
+    ...(p.unit ? { unit: UNITS[p.unit] } : {}),
+  }));
+
+export const WARPS: Record<DemoWarp, WarpSpec> = {
   affine: {
     label: 'Affine',
-    hint: "Drag the image to move it, scroll to zoom. The grid comes from the library's affineGrid on the GPU.",
-    params: [
-      { name: 'angle', label: 'rotate', min: -180, max: 180, step: 1, value: 20, unit: '°' },
-      { name: 'scale', label: 'scale', min: 0.2, max: 3, step: 0.01, value: 0.85 },
-      { name: 'shear', label: 'shear', min: -1, max: 1, step: 0.01, value: 0 },
-      { name: 'tx', label: 'move x', min: -1, max: 1, step: 0.01, value: 0 },
-      { name: 'ty', label: 'move y', min: -1, max: 1, step: 0.01, value: 0 },
-    ],
+    hint: "Drag the image to move it, scroll to zoom. The grid comes from the library's warps on the GPU.",
+    params: sliders('affine'),
   },
   perspective: {
     label: 'Perspective',
     hint: 'Drag the four corner handles on the image.',
-    params: [],
+    params: sliders('perspective'),
   },
   lens: {
     label: 'Lens',
     hint: 'k1 > 0 barrel, k1 < 0 pincushion. Drag on the image to move the centre, scroll to zoom.',
-    params: [
-      { name: 'k1', label: 'k1', min: -0.5, max: 0.5, step: 0.005, value: 0.15 },
-      { name: 'k2', label: 'k2', min: -0.2, max: 0.2, step: 0.002, value: 0.02 },
-      { name: 'zoom', label: 'zoom', min: 0.5, max: 2.5, step: 0.01, value: 1.2 },
-      ...center,
-    ],
+    params: sliders('lens'),
   },
   swirl: {
     label: 'Swirl',
     hint: 'Drag on the image to move the centre.',
-    params: [
-      { name: 'strength', label: 'strength', min: -12, max: 12, step: 0.05, value: 4, unit: ' rad' },
-      { name: 'radius', label: 'radius', min: 0.05, max: 2, step: 0.01, value: 0.9 },
-      ...center,
-    ],
+    params: sliders('swirl'),
   },
   ripple: {
     label: 'Ripple',
     hint: 'Drag on the image to move the centre; "animate" advances the phase every frame.',
-    params: [
-      { name: 'amplitude', label: 'amplitude', min: 0, max: 0.2, step: 0.001, value: 0.03 },
-      { name: 'wavelength', label: 'wavelength', min: 0.02, max: 1, step: 0.005, value: 0.2 },
-      { name: 'phase', label: 'phase', min: 0, max: 360, step: 1, value: 0, unit: '°' },
-      ...center,
-    ],
+    params: sliders('ripple'),
   },
   brush: {
     label: 'Brush',
@@ -81,10 +89,10 @@ export const WARPS: Record<WarpName, WarpSpec> = {
   },
 };
 
-export const WARP_NAMES = Object.keys(WARPS) as WarpName[];
+export const WARP_NAMES = Object.keys(WARPS) as DemoWarp[];
 
 /** Corners of the input image in the output, normalized (x, y) of top-left, top-right, bottom-right, bottom-left. */
-export const DEFAULT_CORNERS: readonly number[] = [-0.7, -0.8, 0.7, -0.8, 0.95, 0.85, -0.95, 0.85];
+export const DEFAULT_CORNERS: readonly number[] = initialCorners;
 
-export const defaultParams = (warp: WarpName): Record<string, number> =>
+export const defaultParams = (warp: DemoWarp): Record<string, number> =>
   Object.fromEntries(WARPS[warp].params.map((p) => [p.name, p.value]));

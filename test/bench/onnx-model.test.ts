@@ -2,7 +2,7 @@
 // reference: the peers in `npm run bench` must compute the same grid_sample we do.
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { gridSampleModel, onnxModeName } from '../../bench/onnx-model.js';
+import { gridSampleModel, onnxModeName } from '../../examples/onnx-model.js';
 import { gridSampleCpu, type Mode, type PaddingMode, type Tensor } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { randomTensor } from '../helpers/random.js';
@@ -38,7 +38,7 @@ async function runOnnx(
 const modes: Mode[] = ['bilinear', 'nearest', 'bicubic'];
 const paddings: PaddingMode[] = ['zeros', 'border', 'reflection'];
 
-describe('one-node GridSample models (bench/onnx-model.ts) on onnxruntime-node', () => {
+describe('one-node GridSample models (examples/onnx-model.ts) on onnxruntime-node', () => {
   it('names the modes of opset 16 and 20', () => {
     expect(['bilinear', 'nearest', 'bicubic'].map((m) => onnxModeName(m as Mode, 20))).toEqual([
       'linear',

@@ -1,7 +1,26 @@
 // The README's quick start, run as written (CPU reference; the GPU runs the same call in test/gpu).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { gridSampleCpu } from '../../src/index.js';
 import { readmeExample } from '../helpers/readme-example.js';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Code without comments, white space and braces: the same statements compare equal however laid out. */
+const tokens = (code: string) => code.replace(/\/\/.*$/gm, '').replace(/[\s{}]/g, '');
+
+it('README quick start is the code this file runs', () => {
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Quick start, side by side with PyTorch'));
+  const quickStart = section.match(/```ts\n([\s\S]*?)```/)?.[1] ?? '';
+  const helper = readFileSync(resolve(root, 'test/helpers/readme-example.ts'), 'utf8');
+  const body = helper.slice(helper.indexOf('{', helper.indexOf('readmeExample()')) + 1, helper.indexOf('  return'));
+  expect(tokens(body).length).toBeGreaterThan(100);
+  expect(tokens(quickStart)).toContain(tokens(body));
+  expect(tokens(quickStart)).toContain(tokens("{ mode: 'nearest', alignCorners: true }"));
+  expect(section).toMatch(/import torch, torch\.nn\.functional as F/); // side by side with PyTorch
+});
 
 it('README quick start: ones [1,128,4,4] upsampled to [1,128,20,20]', () => {
   const { input, grid, options } = readmeExample();

@@ -1,7 +1,7 @@
 // A GPU tensor from an onnxruntime-web WebGPU session through encodeGridSample and back into ORT on the
 // same device (examples/onnxruntime-interop-core.ts), against the CPU reference of the same chain.
 import { describe, expect, it } from 'vitest';
-import { installNodeWebGpu, loadOrtWeb } from '../../bench/node-setup.js';
+import { installNodeWebGpu, loadOrtWeb } from '../../examples/node-webgpu.js';
 import { runInterop } from '../../examples/onnxruntime-interop-core.js';
 import { gridSampleCpu, type Tensor } from '../../src/index.js';
 import { expectTensorClose, toleranceFor } from '../helpers/compare.js';

@@ -27,6 +27,24 @@ console.log(JSON.stringify({ length: out.data.length, expected: expected.length,
   maxError: Math.max(...out.data.map((v, i) => Math.abs(v - expected[i]))) }));
 `;
 
+// The warps entry: a lens grid against the hand-worked Brown-Conrady value at a corner pixel, and a
+// swirl of strength 0 against affine_grid's identity grid.
+const warpsScript = `
+import { encodeWarpGrid, lensGrid, swirlGrid, warpParameters } from 'webgpu-grid-sample/warps';
+import { affineGridCpu } from 'webgpu-grid-sample/cpu';
+const lens = lensGrid({ width: 4, height: 4, k1: 0.2, k2: 0.05 });
+const f = 1 + 0.2 * 1.125 + 0.05 * 1.125 ** 2; // top-left pixel centre (-0.75, -0.75): r^2 = 1.125
+const swirl = swirlGrid({ width: 6, height: 5, strength: 0, radius: 1 }).data;
+const identity = affineGridCpu({ data: new Float32Array([1, 0, 0, 0, 1, 0]), shape: [1, 2, 3] }, [1, 1, 5, 6]).data;
+console.log(JSON.stringify({
+  shape: lens.shape,
+  lensError: Math.max(Math.abs(lens.data[0] + 0.75 * f), Math.abs(lens.data[1] + 0.75 * f)),
+  swirlError: Math.max(...swirl.map((v, i) => Math.abs(v - identity[i]))),
+  warps: Object.keys(warpParameters),
+  encoder: typeof encodeWarpGrid,
+}));
+`;
+
 // In a page: GridSampler on navigator.gpu against a bicubic PyTorch golden, and an ImageBitmap warped
 // into a texture against the CPU reference. The result lands in document.body.dataset.result.
 const browserCheck = (specifier: string) => `
@@ -87,6 +105,31 @@ describe('the packed package', () => {
     );
   });
 
+  it('has a warps entry with the five warps on the CPU and their GPU encoder', () => {
+    writeFileSync(join(scratch, 'warps.mjs'), warpsScript);
+    const result = JSON.parse(run('node', ['warps.mjs'], scratch));
+    expect(result.shape).toEqual([1, 4, 4, 2]);
+    expect(result.lensError).toBeLessThan(1e-6);
+    expect(result.swirlError).toBeLessThan(1e-6);
+    expect(result.warps).toEqual(['affine', 'perspective', 'lens', 'swirl', 'ripple']);
+    expect(result.encoder).toBe('function');
+    const api = run(
+      'node',
+      ['-e', "import('webgpu-grid-sample/warps').then((m) => console.log(Object.keys(m).sort().join()))"],
+      scratch,
+    );
+    expect(api.trim().split(',')).toEqual(
+      expect.arrayContaining([
+        'affineWarpGrid',
+        'perspectiveGrid',
+        'lensGrid',
+        'swirlGrid',
+        'rippleGrid',
+        'encodeWarpGrid',
+      ]),
+    );
+  });
+
   it('has a cpu entry whose module graph holds no WebGPU code', () => {
     const seen = new Set<string>();
     const visit = (file: string) => {
@@ -119,6 +162,25 @@ describe('the packed package', () => {
     expect(bundle).not.toMatch(/@compute/);
     const result = JSON.parse(run('node', ['bundle/main.mjs'], scratch));
     expect(result.maxError).toBeLessThanOrEqual(1e-3);
+
+    // the warps' CPU grids alone leave the WGSL kernel out
+    writeFileSync(
+      join(scratch, 'warps-main.js'),
+      warpsScript.replace('encodeWarpGrid, ', '').replace('typeof encodeWarpGrid', "'not imported'"),
+    );
+    await build({
+      root: scratch,
+      logLevel: 'silent',
+      configFile: false,
+      build: {
+        ssr: join(scratch, 'warps-main.js'),
+        outDir: join(scratch, 'warps-bundle'),
+        rolldownOptions: { output: { entryFileNames: 'main.mjs' } },
+      },
+      ssr: { noExternal: ['webgpu-grid-sample'] },
+    });
+    expect(readFileSync(join(scratch, 'warps-bundle/main.mjs'), 'utf8')).not.toMatch(/@compute/);
+    expect(JSON.parse(run('node', ['warps-bundle/main.mjs'], scratch)).lensError).toBeLessThan(1e-6);
   }, 60_000);
 
   it('type-checks a consumer with tsc --noEmit', () => {
@@ -127,6 +189,13 @@ describe('the packed package', () => {
       join(scratch, 'ts/consumer.ts'),
       `import { GridSampler, gridSample, type GridSampleOptions, type Tensor } from 'webgpu-grid-sample';
 import { affineGridCpu, gridSampleCpu } from 'webgpu-grid-sample/cpu';
+import { encodeWarpGrid, type SwirlOptions, swirlGrid, type WarpName, warpGrid } from 'webgpu-grid-sample/warps';
+const swirl: SwirlOptions = { width: 4, height: 4, strength: 2, radius: 0.5 };
+const name: WarpName = 'lens';
+export const warped: Tensor[] = [swirlGrid(swirl), warpGrid(name, { width: 4, height: 4, k1: 0.1 })];
+export function onEncoder(device: GPUDevice, encoder: GPUCommandEncoder, output: GPUBuffer): void {
+  encodeWarpGrid(device, encoder, 'swirl', { ...swirl, output });
+}
 const input: Tensor = { data: new Float32Array(16), shape: [1, 1, 4, 4] };
 const options: GridSampleOptions = { mode: 'bicubic', paddingMode: 'reflection', alignCorners: true };
 const grid = affineGridCpu({ data: new Float32Array([1, 0, 0, 0, 1, 0]), shape: [1, 2, 3] }, [1, 1, 4, 4]);

@@ -1,6 +1,7 @@
-// A one-node ONNX model (GridSample) written in code with a tiny protobuf encoder, so the benchmark
-// needs no model files and no protobuf dependency. Field numbers are those of onnx/onnx.proto.
-import type { Mode, PaddingMode } from '../src/types.js';
+// A one-node ONNX model (GridSample) written in code with a tiny protobuf encoder, so the interop example
+// and the benchmark need no model files and no protobuf dependency. Field numbers are those of
+// onnx/onnx.proto.
+import type { Mode, PaddingMode } from '../src/index.js';
 
 export interface GridSampleModelSpec {
   inputShape: readonly number[];

@@ -1,5 +1,6 @@
-// One step of the push brush: pixels near the cursor take the stroke's motion into their
-// displacement, so the content under the brush follows it. src/cpu-grids.ts has the same arithmetic.
+// The push brush. brush_stroke is one step: pixels near the cursor take the stroke's motion into their
+// displacement, so the content under the brush follows it. brush_grid makes the grid grid_sample
+// reads: each pixel's own coordinate plus its displacement. src/brush.ts has the same arithmetic.
 
 override ALIGN_CORNERS: bool = false;
 
@@ -18,6 +19,8 @@ struct Params {
 
 @group(0) @binding(0) var<storage, read_write> displacement: array<vec2<f32>>;
 @group(0) @binding(1) var<uniform> params: Params;
+// the grid [1, H, W, 2] (brush_grid only)
+@group(0) @binding(2) var<storage, read_write> grid: array<vec2<f32>>;
 
 fn base_coordinate(i: u32, steps: u32) -> f32 {
   if (steps <= 1u) {
@@ -48,4 +51,14 @@ fn brush_stroke(@builtin(global_invocation_id) gid: vec3<u32>) {
   let index = gid.y * params.width + gid.x;
   // backward warp: output(u) = input(u + displacement), so pushing by delta subtracts it
   displacement[index] -= params.strength * brush_weight(d) * params.delta;
+}
+
+@compute @workgroup_size(8, 8)
+fn brush_grid(@builtin(global_invocation_id) gid: vec3<u32>) {
+  if (gid.x >= params.width || gid.y >= params.height) {
+    return;
+  }
+  let index = gid.y * params.width + gid.x;
+  let u = vec2<f32>(base_coordinate(gid.x, params.width), base_coordinate(gid.y, params.height));
+  grid[index] = u + displacement[index];
 }

@@ -1,8 +1,8 @@
-// Sampling grids of the demo's warps: one invocation per output pixel writes the normalized input
-// point (x, y) that grid_sample reads for it. WARP picks the formula; src/cpu-grids.ts is the same
-// arithmetic in TypeScript, for the CPU backend.
+// Sampling grids of the image warps (the `webgpu-grid-sample/warps` entry): one invocation per output
+// pixel writes the normalized input point (x, y) that grid_sample reads for it. WARP picks the formula;
+// src/warps/cpu.ts is the same arithmetic in TypeScript, and src/warps/gpu.ts runs this kernel.
 
-// 0 lens, 1 swirl, 2 ripple, 3 perspective, 4 brush (the order of WARP_CODES in src/gpu-pipelines.ts)
+// 0 lens, 1 swirl, 2 ripple, 3 perspective, 4 affine (WARP_CODES in src/warps/gpu.ts)
 override WARP: u32 = 0u;
 override ALIGN_CORNERS: bool = false;
 
@@ -14,17 +14,16 @@ struct Params {
   center: vec2<f32>,
   // per-warp scalars, named in each function
   a: vec4<f32>,
-  // perspective: rows of the 3x3 homography from output to input normalized coordinates
+  // perspective: rows of the 3x3 homography from output to input normalized coordinates;
+  // affine: theta's two rows in h0 and h1
   h0: vec4<f32>,
   h1: vec4<f32>,
   h2: vec4<f32>,
 }
 
-// the brush's displacement field [H, W, 2] (bound, unused, for the other warps)
-@group(0) @binding(0) var<storage, read> displacement: array<vec2<f32>>;
 // the grid [1, H, W, 2], written as bits so a point behind the perspective horizon can be a NaN
-@group(0) @binding(1) var<storage, read_write> grid: array<vec2<u32>>;
-@group(0) @binding(2) var<uniform> params: Params;
+@group(0) @binding(0) var<storage, read_write> grid: array<vec2<u32>>;
+@group(0) @binding(1) var<uniform> params: Params;
 
 const NAN_BITS = 0x7fc00000u;
 const TAU = 6.283185307179586;
@@ -89,7 +88,11 @@ fn warp_grid(@builtin(global_invocation_id) gid: vec3<u32>) {
   let index = gid.y * params.width + gid.x;
   let u = vec2<f32>(base_coordinate(gid.x, params.width), base_coordinate(gid.y, params.height));
   var point: vec2<f32>;
-  if (WARP == 3u) {
+  if (WARP == 4u) {
+    // affine_grid: theta times (x, y, 1)
+    let h = vec3<f32>(u, 1.0);
+    point = vec2<f32>(dot(params.h0.xyz, h), dot(params.h1.xyz, h));
+  } else if (WARP == 3u) {
     let h = vec3<f32>(u, 1.0);
     let w = dot(params.h2.xyz, h);
     if (!(w > 1e-6)) {
@@ -98,8 +101,6 @@ fn warp_grid(@builtin(global_invocation_id) gid: vec3<u32>) {
       return;
     }
     point = vec2<f32>(dot(params.h0.xyz, h), dot(params.h1.xyz, h)) / w;
-  } else if (WARP == 4u) {
-    point = u + displacement[index];
   } else {
     let q = (u - params.center) * params.aspect;
     var warped: vec2<f32>;
