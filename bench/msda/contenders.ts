@@ -4,7 +4,7 @@
 // one more MsdaContender with the id 'ours-gpu' (the report and ratios pick it up by that id).
 import { readFileSync } from 'node:fs';
 import type * as OrtWeb from 'onnxruntime-web';
-import { msDeformAttnCpu } from '../../src/cpu/ms-deform-attn.js';
+import { msDeformAttnCpu } from '../../src/cpu.js';
 import type { Contender } from '../contender.js';
 import { timeWall } from '../contender.js';
 import { type Ort, ortDevice } from '../contenders/onnxruntime.js';

@@ -1,6 +1,6 @@
 // Runs the deformable attention contenders on one workload, each output checked against our CPU
 // reference (itself bit for bit PyTorch's on the goldens, test/cpu/ms-deform-attn-golden.test.ts).
-import { msDeformAttnCpu } from '../../src/cpu/ms-deform-attn.js';
+import { msDeformAttnCpu } from '../../src/cpu.js';
 import { runContenders, type SuiteOptions, type WorkloadResult } from '../suite.js';
 import type { MsdaContender } from './contenders.js';
 import { type MsdaWorkload, msdaWorkloadData, valueShapeOf } from './workloads.js';

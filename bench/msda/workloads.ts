@@ -1,7 +1,7 @@
 // The multi-scale deformable attention workloads of issue 15, with seeded data shaped like a real
 // layer's: D1 samples around per-query reference boxes (a decoder), D2 around each query's own position
 // (an encoder, where every position of every level is a query).
-import type { Tensor } from '../../src/types.js';
+import type { Tensor } from '../../src/cpu.js';
 import { elements, seededTensor } from '../workloads.js';
 
 export interface MsdaWorkload {

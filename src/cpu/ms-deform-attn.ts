@@ -76,7 +76,6 @@ function attend(
     for (let q = 0; q < nq; q++) {
       for (let h = 0; h < heads; h++) {
         const row = (b * nq + q) * heads + h;
-        terms.fill(0);
         for (let k = 0; k < n; k++) {
           const i = order[k];
           const l = (i / points) | 0;
@@ -84,10 +83,12 @@ function attend(
           const width = widthOf[l];
           const w = row * n + i;
           const t = into[k] * d;
+          const first = into[k] === i; // the first term of its row: stored, not added
           const a = weights[w];
           const gx = locations[2 * w];
           const gy = locations[2 * w + 1];
           if (Number.isNaN(gx) || Number.isNaN(gy)) {
+            if (first) terms.fill(0, t, t + d); // a row starts at PyTorch's 0
             for (let c = 0; c < d; c++) terms[t + c] += 0 * a; // a NaN location samples nothing
             continue;
           }
@@ -108,18 +109,30 @@ function attend(
           const ys = width * xs; // between rows
           const o = (b * s + levelStarts[l] + y0 * width + x0) * xs + h * d;
           if (x0 >= 0 && x0 + 1 < width && y0 >= 0 && y0 + 1 < height) {
-            // all four taps inside (the common case): no per-tap checks in the channel loop
-            for (let c = 0; c < d; c++) {
-              const i0 = o + c;
-              // ((nw_v * nw + ne_v * ne) + sw_v * sw) + se_v * se with PyTorch's AVX2 fused multiply-adds
-              const v = Math.fround(
-                Math.fround(Math.fround(Math.fround(value[i0] * nw) + value[i0 + xs] * ne) + value[i0 + ys] * sw) +
-                  value[i0 + ys + xs] * se,
-              );
-              terms[t + c] += Math.fround(v * a);
+            // all four taps inside (the common case): no per-tap checks in the channel loop; the sample is
+            // ((nw_v * nw + ne_v * ne) + sw_v * sw) + se_v * se with PyTorch's AVX2 fused multiply-adds
+            if (first) {
+              for (let c = 0; c < d; c++) {
+                const i0 = o + c;
+                const v = Math.fround(
+                  Math.fround(Math.fround(Math.fround(value[i0] * nw) + value[i0 + xs] * ne) + value[i0 + ys] * sw) +
+                    value[i0 + ys + xs] * se,
+                );
+                terms[t + c] = v * a; // 0 + v * a, rounded by the array
+              }
+            } else {
+              for (let c = 0; c < d; c++) {
+                const i0 = o + c;
+                const v = Math.fround(
+                  Math.fround(Math.fround(Math.fround(value[i0] * nw) + value[i0 + xs] * ne) + value[i0 + ys] * sw) +
+                    value[i0 + ys + xs] * se,
+                );
+                terms[t + c] += Math.fround(v * a);
+              }
             }
             continue;
           }
+          if (first) terms.fill(0, t, t + d);
           const inX0 = x0 >= 0 && x0 < width;
           const inX1 = x0 + 1 >= 0 && x0 + 1 < width;
           const inY0 = y0 >= 0 && y0 < height;
