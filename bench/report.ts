@@ -1,5 +1,8 @@
 // The markdown table and the ours/peer ratios of a run.
-import type { ContenderResult, WorkloadResult } from './suite.js';
+import type { ContenderResult, NamedWorkload, WorkloadResult } from './suite.js';
+
+/** Results of any kind of workload (grid_sample's, deformable attention's). */
+type AnyResult = WorkloadResult<NamedWorkload>;
 
 export type Metric = 'gpu' | 'wall' | 'work';
 
@@ -47,13 +50,13 @@ export const RATIOS: readonly RatioSpec[] = [
   { label: 'CPU reference / PyTorch CPU', ours: ['ours-cpu', 'wall'], peer: ['torch-cpu', 'wall'] },
 ];
 
-const find = (w: WorkloadResult, id: string) => w.results.find((r) => r.id === id);
+const find = (w: AnyResult, id: string) => w.results.find((r) => r.id === id);
 
 function metric(r: ContenderResult | undefined, m: Metric): number | undefined {
   return r?.[m]?.median;
 }
 
-export function ratio(w: WorkloadResult, spec: RatioSpec): number | undefined {
+export function ratio(w: AnyResult, spec: RatioSpec): number | undefined {
   const ours = metric(find(w, spec.ours[0]), spec.ours[1]);
   const peer = metric(find(w, spec.peer[0]), spec.peer[1]);
   return ours !== undefined && peer !== undefined && peer > 0 ? ours / peer : undefined;
@@ -93,7 +96,7 @@ const COLUMNS: readonly Column[] = [
   { head: 'PyTorch CPU', id: 'torch-cpu', m: 'wall' },
 ];
 
-export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[]): string {
+export function markdownReport(run: RunInfo, workloads: readonly AnyResult[]): string {
   const present = COLUMNS.filter((c) => workloads.some((w) => find(w, c.id)?.[c.m] || find(w, c.id)?.skipped));
   const lines: string[] = [];
   lines.push(`Median ms ± half the interquartile range, ${run.rounds} interleaved rounds after ${run.warmup} warm-up.`);
@@ -155,7 +158,7 @@ export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[
   return `${lines.join('\n')}\n`;
 }
 
-export function printRatios(workloads: readonly WorkloadResult[], log: (line: string) => void): void {
+export function printRatios(workloads: readonly AnyResult[], log: (line: string) => void): void {
   for (const r of RATIOS) {
     const values = workloads.map((w) => `${w.workload.id} ${ratio(w, r)?.toFixed(2) ?? 'n/a'}`);
     log(`ours/peer ${r.label}: ${values.join(', ')}`);
