@@ -11,6 +11,7 @@ import { type Ort, ortCpu, ortWebGpu, startOrtWebGpu } from './contenders/onnxru
 import { oursCpu, oursEndToEnd, oursGpu } from './contenders/ours.js';
 import { pytorchCpu, pytorchUnavailable } from './contenders/pytorch.js';
 import { msdaContenders } from './msda/contenders.js';
+import { oursMsdaGpu } from './msda/ours-gpu.js';
 import { runMsdaWorkload } from './msda/suite.js';
 import { isMsdaWorkloadId, selectMsdaWorkloads } from './msda/workloads.js';
 import { installNodeWebGpu, loadOrtWeb, settle } from './node-setup.js';
@@ -66,9 +67,10 @@ const contenders: Contender[] = [
   ortCpu(ortNode as unknown as Ort, 'ort-node', 'cpu'),
   ...(torch ? [torch] : []),
 ].filter((c) => !skip.has(c.id));
-const attention = msdaContenders({ ortWeb: ortNative, ortNode: ortNode as unknown as Ort, device, timer }).filter(
-  (c) => !skip.has(c.id),
-);
+const attention = [
+  oursMsdaGpu(sampler, timer),
+  ...msdaContenders({ ortWeb: ortNative, ortNode: ortNode as unknown as Ort, device, timer }),
+].filter((c) => !skip.has(c.id));
 
 const info = device.adapterInfo;
 const environment: Record<string, string> = {

@@ -22,6 +22,7 @@ export {
   type EncodeAffineGridBackwardArgs,
   type EncodeGridSampleArgs,
   type EncodeGridSampleBackwardArgs,
+  type EncodeMsDeformAttnArgs,
   GridSampler,
   type GridSamplerOptions,
 } from './gpu/sampler.js';
@@ -31,6 +32,7 @@ export type {
   AffineGridOptions,
   Dtype,
   EncodeGridSampleOptions,
+  EncodeMsDeformAttnOptions,
   GridSampleBackwardOptions,
   GridSampleOptions,
   ImageDataLike,

@@ -81,6 +81,11 @@ export const TOLERANCE = {
     rel: 0,
     why: 'gradTheta against central differences over a 1e-4 theta step (float32 outputs): worst 4.4e-4',
   },
+  msda: {
+    abs: 1e-5,
+    rel: 0,
+    why: 'multi-scale deformable attention on the GPU (terms added in its own order): PLACEHOLDER',
+  },
   imageByte: {
     abs: 1,
     rel: 0,
