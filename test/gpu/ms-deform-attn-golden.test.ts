@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { msdaCases, msdaTorchVersion } from '../helpers/golden-msda.js';
 import { createTestDevice, readBuffer, storageBuffer, useTestSampler } from '../helpers/gpu.js';
+import { peakIndex, pushedOut } from '../helpers/negative-control.js';
 import { compare, expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
 const device = await createTestDevice();
@@ -38,6 +39,15 @@ describe.skipIf(!device)(`msDeformAttn on WebGPU against PyTorch ${msdaTorchVers
     const data = await readBuffer(gpu, output, c.expected.data.length);
     expectClose({ data, shape: c.expected.shape }, c.expected, TOLERANCE.msda, name);
     for (const b of [...buffers, output]) b.destroy();
+  });
+
+  it('the check rejects the decoder-sized result with one element 10x its tolerance off (negative control)', async () => {
+    const c = msdaCases.find((x) => x.name.startsWith('decoder-sized'));
+    if (!c) throw new Error('no decoder-sized golden');
+    const out = await sampler.msDeformAttn(c.value, c.spatialShapes, c.samplingLocations, c.attentionWeights);
+    expectClose(out, c.expected, TOLERANCE.msda, 'unchanged');
+    const bad = pushedOut(out, c.expected, peakIndex(c.expected.data), TOLERANCE.msda);
+    expect(() => expectClose(bad, c.expected, TOLERANCE.msda, c.name)).toThrow(/outside the tolerance/);
   });
 
   it('reports the worst error', () => {
