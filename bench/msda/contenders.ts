@@ -3,6 +3,7 @@
 // (GPU-resident inputs and output) and on its CPU EPs (wasm, node), one thread. Our GPU kernel joins as
 // one more MsdaContender with the id 'ours-gpu' (the report and ratios pick it up by that id).
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as OrtWeb from 'onnxruntime-web';
 import { msDeformAttnCpu } from '../../src/cpu.js';
 import type { Contender } from '../contender.js';
@@ -15,7 +16,9 @@ import type { MsdaInputs, MsdaWorkload } from './workloads.js';
 /** A side of the deformable attention comparison. */
 export type MsdaContender = Contender<MsdaWorkload, MsdaInputs>;
 
-const modelBytes = (w: MsdaWorkload): Uint8Array => readFileSync(new URL(`../models/${w.model}`, import.meta.url));
+// relative to the working directory: the repository root for `npm run bench`, the payload for the GPU
+// bundle (bench/bundle/run.sh), which carries bench/models/ but bundles this module elsewhere
+const modelBytes = (w: MsdaWorkload): Uint8Array => readFileSync(join('bench/models', w.model));
 
 export function oursMsdaCpu(): MsdaContender {
   return {
