@@ -1,4 +1,5 @@
-// Backward of grid_sample for 5-D input [N, C, D, H, W]: trilinear and nearest. One invocation per
+// Backward of grid_sample for 5-D input [N, C, D, H, W] ([N, D, H, W, C] under CHANNELS_LAST):
+// trilinear and nearest. One invocation per
 // output voxel computes corners and weights once (exactly as grid-sample-3d.wgsl), then loops over
 // the channels, scattering into grad_input and summing the grid gradient.
 //
@@ -9,6 +10,7 @@
 // #import coordinates.wgsl (coordinate math, PADDING and ALIGN_CORNERS)
 // #import coordinates-grad.wgsl (their derivatives and chain_grad)
 // #import sample-params.wgsl (struct Params: the call's shape and row pitch)
+// #import backward-layout.wgsl (CHANNELS_LAST: pixel_offset, channel steps, output_base)
 // #import atomic-add.wgsl (atomic_add_f32 into grad_input, under GRAD_INPUT)
 
 // 0 trilinear, 1 nearest
@@ -38,16 +40,18 @@ fn grid_sample_3d_backward(@builtin(global_invocation_id) gid: vec3<u32>) {
   let batch = voxel / out_volume;
   let in_volume = params.in_d * params.in_h * params.in_w;
   let in_base = batch * params.c * in_volume;
-  let out_base = batch * params.c * out_volume + (voxel - batch * out_volume);
+  let out_base = output_base(voxel, batch, out_volume);
+  let in_step = in_channel_step(in_volume);
+  let out_step = out_channel_step(out_volume);
   let g = vec3<f32>(grid[voxel * 3u], grid[voxel * 3u + 1u], grid[voxel * 3u + 2u]);
   let size = vec3<f32>(f32(params.in_w), f32(params.in_h), f32(params.in_d));
   // a NaN point sampled nothing: it gets no gradient and gives none
   var grad = vec3<f32>(0.0);
   if (!is_nan(g.x) && !is_nan(g.y) && !is_nan(g.z)) {
     if (MODE == 1u) {
-      nearest_backward(g, size, in_base, in_volume, out_base, out_volume);
+      nearest_backward(g, size, in_base, in_step, out_base, out_step);
     } else {
-      grad = trilinear_backward(g, size, in_base, in_volume, out_base, out_volume);
+      grad = trilinear_backward(g, size, in_base, in_step, out_base, out_step);
     }
   }
   if (GRAD_GRID) {
@@ -69,7 +73,9 @@ fn source_index(g: vec3<f32>, size: vec3<f32>) -> vec3<f32> {
 }
 
 // Nearest is piecewise constant: zero grid gradient; grad_output goes to the voxel picked.
-fn nearest_backward(g: vec3<f32>, size: vec3<f32>, in_base: u32, in_volume: u32, out_base: u32, out_volume: u32) {
+// `in_step` and `out_step` are the floats between two channels of a voxel (in_channel_step,
+// out_channel_step); voxel offsets are from the batch item's first element (voxel_offset).
+fn nearest_backward(g: vec3<f32>, size: vec3<f32>, in_base: u32, in_step: u32, out_base: u32, out_step: u32) {
   // WGSL round() rounds half to even, like the forward
   let r = round(source_index(g, size));
   if (!(inside(r.x, size.x) && inside(r.y, size.y) && inside(r.z, size.z))) {
@@ -77,11 +83,11 @@ fn nearest_backward(g: vec3<f32>, size: vec3<f32>, in_base: u32, in_volume: u32,
   }
   let offset = voxel_offset(safe_index(r.x, size.x), safe_index(r.y, size.y), safe_index(r.z, size.z));
   for (var c = 0u; c < params.c; c++) {
-    atomic_add_f32(in_base + c * in_volume + offset, grad_output[out_base + c * out_volume]);
+    atomic_add_f32(in_base + c * in_step + offset, grad_output[out_base + c * out_step]);
   }
 }
 
-fn trilinear_backward(g: vec3<f32>, size: vec3<f32>, in_base: u32, in_volume: u32, out_base: u32, out_volume: u32) -> vec3<f32> {
+fn trilinear_backward(g: vec3<f32>, size: vec3<f32>, in_base: u32, in_step: u32, out_base: u32, out_step: u32) -> vec3<f32> {
   let p = source_index(g, size);
   let p0 = floor(p);
   // Distances to the far and near faces, as the forward forms them: (p0 + 1) - p and p - p0.
@@ -105,8 +111,8 @@ fn trilinear_backward(g: vec3<f32>, size: vec3<f32>, in_base: u32, in_volume: u3
   }
   var sum = vec3<f32>(0.0);
   for (var c = 0u; c < params.c; c++) {
-    let volume = in_base + c * in_volume;
-    let go = grad_output[out_base + c * out_volume];
+    let volume = in_base + c * in_step;
+    let go = grad_output[out_base + c * out_step];
     for (var k = 0u; k < 8u; k++) {
       if (!valid[k]) {
         continue;
@@ -125,5 +131,5 @@ fn trilinear_backward(g: vec3<f32>, size: vec3<f32>, in_base: u32, in_volume: u3
 }
 
 fn voxel_offset(x: u32, y: u32, z: u32) -> u32 {
-  return (z * params.in_h + y) * params.in_w + x;
+  return pixel_offset((z * params.in_h + y) * params.in_w + x);
 }

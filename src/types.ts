@@ -82,14 +82,18 @@ export interface EncodeGridSampleOptions extends GridSampleOptions {
 
 /**
  * Options of the backward of grid_sample (`gridSampleBackwardCpu`, `GridSampler.gridSampleBackward`,
- * `GridSampler.encodeGridSampleBackward`): channels-first tensors only.
+ * `GridSampler.encodeGridSampleBackward`): the forward's options.
  *
  * @example
  * const grads = gridSampleBackwardCpu(gradOutput, input, grid, { mode: 'bicubic' } satisfies GridSampleBackwardOptions);
+ * const channelsLast = gridSampleBackwardCpu(gradOutputNhwc, inputNhwc, grid, { layout: 'nhwc' });
  */
 export interface GridSampleBackwardOptions extends SamplingOptions {
-  /** Only `'nchw'` (the default): `'nhwc'` is a RangeError. */
-  layout?: 'nchw';
+  /**
+   * Default `'nchw'`. `'nhwc'`: input, gradOutput and gradInput are channels-last (`[N, H, W, C]`,
+   * `[N, H_out, W_out, C]`, 3-D likewise), read and written as they are; grid and gradGrid are unchanged.
+   */
+  layout?: Layout;
 }
 
 /**

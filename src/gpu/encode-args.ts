@@ -1,6 +1,5 @@
 // The arguments of GridSampler's encode* methods: their public types, and the checks that turn them
 // into geometry, resolved options and the bytes of each buffer to bind, before anything is recorded.
-import { rejectChannelsLast } from '../backward-options.js';
 import { type MsDeformAttnGeometry, msDeformAttnGeometry } from '../ms-deform-attn-shapes.js';
 import {
   type AffineGeometry,
@@ -76,13 +75,16 @@ export interface EncodeGridSampleBackwardArgs {
   gradOutput: GPUBuffer;
   /** The forward's input, dense float32, STORAGE usage (and COPY_SRC if split). */
   input: GPUBuffer;
-  /** `[N, C, H, W]` or `[N, C, D, H, W]`. */
+  /** `[N, C, H, W]` or `[N, C, D, H, W]`; `[N, H, W, C]` or `[N, D, H, W, C]` with `layout: 'nhwc'`. */
   inputShape: readonly number[];
   /** The forward's grid, dense float32, STORAGE usage (and COPY_SRC if split). */
   grid: GPUBuffer;
   /** `[N, H_out, W_out, 2]` or `[N, D_out, H_out, W_out, 3]`. */
   gridShape: readonly number[];
-  /** Receives d loss / d input (overwritten). Needs STORAGE and COPY_DST usage. Leave out to skip it. */
+  /**
+   * Receives d loss / d input in the input's layout (overwritten). Needs STORAGE and COPY_DST usage.
+   * Leave out to skip it.
+   */
   gradInput?: GPUBuffer;
   /** Receives d loss / d grid (overwritten; COPY_DST if split, and COPY_SRC if split by channels and rows). Leave out to skip it. */
   gradGrid?: GPUBuffer;
@@ -152,8 +154,7 @@ export function checkEncodeGridSampleBackward(
   options: GridSampleBackwardOptions | undefined,
 ): { geo: SampleGeometry; opts: ResolvedOptions } {
   checkEncodeArgs('encodeGridSampleBackward', encoder, args, '{ gradOutput, input, inputShape, grid, gridShape, ... }');
-  rejectChannelsLast('encodeGridSampleBackward', options);
-  const geo = sampleGeometry(args.inputShape, args.gridShape);
+  const geo = sampleGeometry(args.inputShape, args.gridShape, layoutOf(options));
   const opts = resolveOptions(options, geo.spatialDims);
   if (!args.gradInput && !args.gradGrid) {
     throw new TypeError(

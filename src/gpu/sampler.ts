@@ -1,6 +1,6 @@
 // GridSampler, the public face of the GPU ops: each method validates its arguments, calls the op
 // (src/gpu/ops/*) on the sampler's GpuContext, and the sampler replaces a lost device it created.
-import { affineBackwardGeometry, backwardGeometry, rejectChannelsLast } from '../backward-options.js';
+import { affineBackwardGeometry, backwardGeometry } from '../backward-options.js';
 import type { GridSampleGradients } from '../cpu/grid-sample-backward.js';
 import { msDeformAttnGeometry } from '../ms-deform-attn-shapes.js';
 import {
@@ -185,9 +185,9 @@ export class GridSampler {
 
   /**
    * Backward of grid_sample: d loss / d input and d loss / d grid from d loss / d output, as PyTorch
-   * autograd computes them (see `gridSampleBackwardCpu`). gradInput is an atomic scatter whose last
-   * bits can vary from run to run; gradGrid is deterministic. Tensors larger than one binding run in
-   * pieces, as the forward does.
+   * autograd computes them (see `gridSampleBackwardCpu`); with `layout: 'nhwc'` gradOutput, input and
+   * gradInput are channels-last. gradInput is an atomic scatter whose last bits can vary from run to
+   * run; gradGrid is deterministic. Tensors larger than one binding run in pieces, as the forward does.
    *
    * @example
    * const { gradInput, gradGrid } = await sampler.gridSampleBackward(gradOutput, input, grid, { alignCorners: true });
@@ -202,8 +202,7 @@ export class GridSampler {
     checkTensor('gradOutput', gradOutput);
     checkTensor('input', input);
     checkTensor('grid', grid);
-    rejectChannelsLast('grid_sample backward', options);
-    const geo = backwardGeometry(gradOutput.shape, input.shape, grid.shape);
+    const geo = backwardGeometry(gradOutput.shape, input.shape, grid.shape, layoutOf(options));
     const opts = resolveOptions(options, geo.spatialDims);
     const result = ([gradInput, gradGrid]: Float32Array[]): GridSampleGradients => ({
       gradInput: { data: gradInput, shape: [...input.shape] },

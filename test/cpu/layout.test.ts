@@ -1,7 +1,7 @@
 // layout: 'nhwc' on the CPU reference: the PyTorch goldens (channels-first) transposed to channels-last
 // must come out of the channels-last path, and the two layouts must agree to the last bit.
 import { describe, expect, it } from 'vitest';
-import { gridSample, gridSampleBackwardCpu, gridSampleCpu, type Tensor } from '../../src/index.js';
+import { gridSample, gridSampleCpu, type Tensor } from '../../src/index.js';
 import { goldenTorchVersion, sampleCases } from '../helpers/golden.js';
 import { toChannelsFirst, toChannelsLast } from '../helpers/layout.js';
 import { randomTensor } from '../helpers/random.js';
@@ -84,13 +84,6 @@ describe('layout errors name the channels-last shapes', () => {
       () => gridSampleCpu(t([1, 1, 2, 2]), t([1, 1, 1, 2]), { layout: 1 as never }),
       TypeError,
       /layout must be 'nchw'/,
-    ],
-    [
-      'backward',
-      // @ts-expect-error: typed callers cannot pass this (item 8 of issue 16); JavaScript callers get the error
-      () => gridSampleBackwardCpu(t([1, 1, 1, 2]), t([1, 2, 2, 2]), t([1, 1, 1, 2]), nhwc),
-      RangeError,
-      /grid_sample backward: layout 'nhwc' is not supported by the backward passes/,
     ],
   ] as const)('%s', (_, call, type, message) => {
     expect(call).toThrow(type);

@@ -29,7 +29,7 @@ describe('option types', () => {
     expectTypeOf<OptionsOf<typeof encodeWarpImage, 3>>().not.toHaveProperty('dtype');
   });
 
-  it("take layout 'nhwc' where it is supported, only 'nchw' in the backward passes, none for images", () => {
+  it("take layout 'nhwc' in the forward and backward passes, none for images", () => {
     expectTypeOf<{ layout: 'nhwc' }>().toExtend<OptionsOf<typeof gridSampleCpu, 2>>();
     expectTypeOf<{ layout: 'nhwc' }>().toExtend<OptionsOf<GridSampler['encodeGridSample'], 2>>();
     for (const backward of [
@@ -39,8 +39,9 @@ describe('option types', () => {
     ]) {
       backward.toEqualTypeOf<GridSampleBackwardOptions>();
     }
-    expectTypeOf<{ layout: 'nhwc' }>().not.toExtend<GridSampleBackwardOptions>();
+    expectTypeOf<{ layout: 'nhwc' }>().toExtend<GridSampleBackwardOptions>();
     expectTypeOf<{ layout: 'nchw' }>().toExtend<GridSampleBackwardOptions>();
+    expectTypeOf<GridSampleBackwardOptions>().not.toHaveProperty('dtype');
     expectTypeOf<OptionsOf<typeof encodeWarpImage, 3>>().not.toHaveProperty('layout');
   });
 });

@@ -10,6 +10,13 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 /** Under CI (any non-empty CI other than 'false' or '0', see ci.ts) a missing adapter fails. */
 export const requireGpu = underCi;
 
+/**
+ * GPU_FEATURE_LEVEL=compatibility (the `compat` project of vite.config.ts): every test device is a
+ * WebGPU compatibility-mode device, made on a `featureLevel: 'compatibility'` adapter without the
+ * `core-features-and-limits` feature, so Dawn enforces compatibility mode's limits and restrictions.
+ */
+export const featureLevel = process.env.GPU_FEATURE_LEVEL === 'compatibility' ? 'compatibility' : 'core';
+
 // Dawn tears its instance down when the GPU object is garbage collected, even with devices alive.
 const instances: GPU[] = [];
 
@@ -20,7 +27,7 @@ export async function createTestDevice(limits: 'adapter' | 'default' = 'adapter'
   Object.assign(globalThis, globals); // GPUBufferUsage etc. for the tests themselves; the library needs none
   const gpu = create([]);
   instances.push(gpu);
-  const adapter = await gpu.requestAdapter();
+  const adapter = await gpu.requestAdapter({ featureLevel });
   if (!adapter) {
     if (requireGpu) {
       throw new Error(
@@ -37,7 +44,11 @@ export async function createTestDevice(limits: 'adapter' | 'default' = 'adapter'
           maxBufferSize: adapter.limits.maxBufferSize,
         }
       : {};
-  return adapter.requestDevice({ requiredLimits });
+  const device = await adapter.requestDevice({ requiredLimits });
+  if (featureLevel === 'compatibility' && device.features.has('core-features-and-limits')) {
+    throw new Error('GPU_FEATURE_LEVEL=compatibility, but the test device is a core device');
+  }
+  return device;
 }
 
 /** Runs every test of the enclosing suite inside validation and out-of-memory error scopes. */

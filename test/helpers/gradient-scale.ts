@@ -4,6 +4,7 @@
 // gradient can be far smaller than the peak while its terms, and its error, are not (a sparse
 // grad_output, an input whose taps nearly balance, thousands of adds of random sign into one pixel).
 import { type GridSampleBackwardOptions, gridSampleBackwardCpu, type Tensor } from '../../src/index.js';
+import { toChannelsFirst, toChannelsLast } from './layout.js';
 import { peakScale } from './tolerance.js';
 
 /**
@@ -61,7 +62,10 @@ export function gradGridScale(
   return scale;
 }
 
-/** Both gradients' compare options for grid_sample backward, against `expected`. */
+/**
+ * Both gradients' compare options for grid_sample backward, against `expected`. With `layout: 'nhwc'`
+ * the scales are computed on the case channels first, gradInput's transposed back.
+ */
 export function gradientScales(
   gradOutput: Tensor,
   input: Tensor,
@@ -69,6 +73,14 @@ export function gradientScales(
   options: GridSampleBackwardOptions = {},
   expected: { gradInput: Tensor; gradGrid: Tensor },
 ): { gradInput: { scale: Float32Array }; gradGrid: { scale: Float32Array } } {
+  if (options.layout === 'nhwc') {
+    const { layout: _, ...channelsFirst } = options;
+    const first = { gradInput: toChannelsFirst(expected.gradInput), gradGrid: expected.gradGrid };
+    const firstInput = toChannelsFirst(input);
+    const scales = gradientScales(toChannelsFirst(gradOutput), firstInput, grid, channelsFirst, first);
+    const gradInput = toChannelsLast({ data: scales.gradInput.scale, shape: firstInput.shape }).data;
+    return { gradInput: { scale: gradInput }, gradGrid: scales.gradGrid };
+  }
   return {
     gradInput: { scale: gradInputScale(gradOutput, input, grid, options, expected.gradInput) },
     gradGrid: { scale: gradGridScale(gradOutput, input, grid, options, expected.gradGrid) },

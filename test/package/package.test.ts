@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, collectErrors, launchChromium } from '../browser/chromium.js';
 import { serveStatic } from '../browser/static-server.js';
 import { type SampleCase, sampleCases } from '../helpers/golden.js';
+import { toChannelsLast } from '../helpers/layout.js';
 import { compare, describeComparison, expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -54,6 +55,37 @@ console.log(JSON.stringify({
 }));
 `;
 
+// The tfjs entry on TF.js's cpu backend: the first bilinear 2-D golden, transposed to channels last
+// (output printed for the test to compare), and tf.grads through the op (shapes, finite values, no
+// tensor left behind; the gradients' values are tested in test/tfjs/).
+const tfjsScript = `
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { gridSample } from 'webgpu-grid-sample/tfjs';
+await tf.setBackend('cpu');
+const { cases } = JSON.parse(readFileSync(${JSON.stringify(golden)}, 'utf8'));
+const c = cases.find((c) => c.op === 'grid_sample' && c.options.mode === 'bilinear' && c.input.shape.length === 4);
+const values = ({ data }) => new Float32Array(new Uint8Array(Buffer.from(data, 'base64')).buffer);
+const [input, grid] = tf.tidy(() => [
+  tf.transpose(tf.tensor(values(c.input), c.input.shape), [0, 2, 3, 1]),
+  tf.tensor(values(c.grid), c.grid.shape),
+]);
+const before = tf.memory().numTensors;
+const out = gridSample(input, grid, c.options);
+// dy given: no gradient of TF.js's own ops is needed (tfjs-core alone registers none in Node)
+const dy = tf.onesLike(out);
+const grads = tf.grads((x, g) => gridSample(x, g, c.options))([input, grid], dy);
+const [data, ...gradData] = await Promise.all([out, ...grads].map((t) => t.data()));
+const result = {
+  name: c.name, shape: out.shape, data: Array.from(data), inputShape: input.shape, gridShape: grid.shape,
+  gradShapes: grads.map((g) => g.shape), gradFinite: gradData.every((d) => d.every(Number.isFinite)),
+};
+tf.dispose([out, dy, ...grads]);
+result.leaked = tf.memory().numTensors - before;
+console.log(JSON.stringify(result));
+`;
+
 // In a page: GridSampler on navigator.gpu on a bicubic PyTorch golden, and an ImageBitmap warped into a
 // texture and on the CPU reference. The results land in document.body.dataset.result, for the test to
 // compare.
@@ -84,6 +116,7 @@ try {
 describe('the packed package', () => {
   let scratch: string;
   let installed: string;
+  let tfjsUser: string;
 
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), 'webgpu-grid-sample-consumer-'));
@@ -92,6 +125,12 @@ describe('the packed package', () => {
     const tarball = join(scratch, packed[0].filename);
     writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], scratch);
+    // a second project that also has TF.js, the optional peer of the tfjs entry
+    tfjsUser = join(scratch, 'tfjs-user');
+    mkdirSync(tfjsUser);
+    writeFileSync(join(tfjsUser, 'package.json'), JSON.stringify({ name: 'tfjs-user', private: true, type: 'module' }));
+    const tfjs = ['@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0'];
+    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, ...tfjs], tfjsUser);
     installed = join(scratch, 'node_modules/webgpu-grid-sample');
   }, 180_000);
 
@@ -148,6 +187,36 @@ describe('the packed package', () => {
     };
     visit(join(installed, 'dist/cpu.js'));
     expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it('keeps TF.js out of the main, cpu and warps entries: none of their modules imports it', () => {
+    for (const entry of ['index.js', 'cpu.js', 'warps.js']) {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        const code = readFileSync(file, 'utf8');
+        expect(code, file).not.toMatch(/@tensorflow/);
+        for (const [, spec] of code.matchAll(/from\s*["'](\.[^"']+)["']/g)) visit(resolve(dirname(file), spec));
+      };
+      visit(join(installed, 'dist', entry));
+      expect(seen.size, entry).toBeGreaterThan(1);
+    }
+    // the check can fail: the tfjs entry does import it
+    expect(readFileSync(join(installed, 'dist/tfjs.js'), 'utf8')).toMatch(/from "@tensorflow\/tfjs-core"/);
+  });
+
+  it('has a tfjs entry: gridSample within the forward tolerance of PyTorch, and its gradients, from plain Node ESM', () => {
+    writeFileSync(join(tfjsUser, 'tfjs.mjs'), tfjsScript);
+    // the last line: TF.js prints a banner about its Node backend first
+    const result = JSON.parse(run('node', ['tfjs.mjs'], tfjsUser).trim().split('\n').at(-1) ?? '');
+    const c = sampleCases.find((s) => s.options.mode === 'bilinear' && s.input.shape.length === 4) as SampleCase;
+    expect(result.name).toBe(c.name);
+    const out = { data: Float32Array.from(result.data), shape: result.shape };
+    expectClose(out, toChannelsLast(c.expected), TOLERANCE.forward, 'tfjs gridSample');
+    expect(result.gradShapes).toEqual([result.inputShape, result.gridShape]);
+    expect(result.gradFinite).toBe(true);
+    expect(result.leaked).toBe(0);
   });
 
   it('bundles with Vite, tree-shaking the GPU code away when only the CPU is imported', async () => {
@@ -228,7 +297,32 @@ export async function onGpu(device: GPUDevice, encoder: GPUCommandEncoder, buffe
       }),
     );
     writeFileSync(join(scratch, 'ts/package.json'), JSON.stringify({ type: 'module' }));
-    expect(() => run(bin('tsc'), ['-p', 'ts/tsconfig.json'], scratch)).not.toThrow();
+    const typeCheck = (cwd: string) => {
+      try {
+        run(bin('tsc'), ['-p', 'ts/tsconfig.json'], cwd);
+      } catch (error) {
+        expect.fail(String((error as { stdout?: string }).stdout ?? error));
+      }
+    };
+    typeCheck(scratch);
+
+    // a TF.js user: skipLibCheck, which TF.js 4.22's own declarations need (hash_util.d.ts names `Long`
+    // without importing it; its @webgpu/types 0.1.38 clashes with any newer copy)
+    mkdirSync(join(tfjsUser, 'ts'), { recursive: true });
+    writeFileSync(
+      join(tfjsUser, 'ts/consumer.ts'),
+      `import * as tf from '@tensorflow/tfjs-core';
+import { affineGrid, type GridSampleOptions, gridSample } from 'webgpu-grid-sample/tfjs';
+const options: GridSampleOptions = { mode: 'bicubic', paddingMode: 'border' };
+const theta: tf.Tensor3D = tf.reshape(tf.eye(2, 3), [1, 2, 3]);
+export const warped: tf.Tensor = gridSample(tf.zeros([1, 4, 4, 3]), affineGrid(theta, [1, 4, 4, 3]), options);
+`,
+    );
+    const tsconfig = JSON.parse(readFileSync(join(scratch, 'ts/tsconfig.json'), 'utf8'));
+    tsconfig.compilerOptions.skipLibCheck = true;
+    writeFileSync(join(tfjsUser, 'ts/tsconfig.json'), JSON.stringify(tsconfig));
+    writeFileSync(join(tfjsUser, 'ts/package.json'), JSON.stringify({ type: 'module' }));
+    typeCheck(tfjsUser);
   });
 
   it('installs a working `webgpu-grid-sample` command, on the CPU where the optional webgpu peer is absent', async () => {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 
 /** The package's public entries: what package.json `exports` maps to. */
-const PUBLIC = ['src/index.ts', 'src/cpu.ts', 'src/warps.ts'];
+const PUBLIC = ['src/index.ts', 'src/cpu.ts', 'src/warps.ts', 'src/tfjs.ts'];
 
 /** What each top-level folder may import (repository paths, folders end with '/'). */
 const ALLOWED: Record<string, string[]> = {

@@ -1,9 +1,10 @@
-// Backward of grid_sample on the GPU (channels first), in pieces as the forward (chunking.ts plans
+// Backward of grid_sample on the GPU (channels first or last: CHANNELS_LAST), in pieces as the forward (chunking.ts plans
 // both: a piece's gradInput is its input slice, its gradGrid its grid slice). gradInput accumulates
 // over the pieces of output rows of one (batch, channels) slice, by the kernel's atomic adds into one
 // zeroed buffer; gradGrid over pieces of channels of one grid slice, by ACCUMULATE_GRAD_GRID (encode)
 // or on the host (Tensor API).
 import atomicAddWgsl from '../../../shaders/atomic-add.wgsl?raw';
+import backwardLayoutWgsl from '../../../shaders/backward-layout.wgsl?raw';
 import coordinatesGradWgsl from '../../../shaders/coordinates-grad.wgsl?raw';
 import gridSampleBackward2dWgsl from '../../../shaders/grid-sample-backward-2d.wgsl?raw';
 import gridSampleBackward3dWgsl from '../../../shaders/grid-sample-backward-3d.wgsl?raw';
@@ -30,6 +31,7 @@ import {
 } from '../runtime.js';
 import {
   COORDINATES,
+  layoutConstants,
   SAMPLE_PARAMS,
   SAMPLE_UNIFORM,
   samplePoints,
@@ -44,6 +46,7 @@ const backwardKernel = (dims: 2 | 3, code: string) =>
       COORDINATES,
       wgslPart('shaders/coordinates-grad.wgsl', coordinatesGradWgsl),
       SAMPLE_PARAMS,
+      wgslPart('shaders/backward-layout.wgsl', backwardLayoutWgsl),
       wgslPart('shaders/atomic-add.wgsl', atomicAddWgsl),
       wgslPart(`shaders/grid-sample-backward-${dims}d.wgsl`, code),
     ],
@@ -77,6 +80,7 @@ function variantOf(
     kernel: GRID_SAMPLE_BACKWARD_KERNELS[geo.spatialDims],
     constants: {
       ...samplingConstants(opts),
+      ...layoutConstants(geo),
       GRAD_INPUT: Number(gradInput),
       GRAD_GRID: Number(gradGrid),
       ACCUMULATE_GRAD_GRID: Number(accumulate),
