@@ -40,7 +40,7 @@ import { affineGridBackwardTensors, encodeAffineGridBackwardInPieces, thetaCount
 import { encodeFloat16GridSample } from './ops/float16.js';
 import { encodeGridSampleInPieces, gridSampleTensors } from './ops/grid-sample.js';
 import { encodeGridSampleBackwardInPieces, gridSampleBackwardTensors } from './ops/grid-sample-backward.js';
-import { encodeFloat16MsDeformAttn, encodeMsDeformAttnInPieces, msDeformAttnTensors } from './ops/ms-deform-attn.js';
+import { encodeMsDeformAttnBuffers, msDeformAttnTensors } from './ops/ms-deform-attn.js';
 
 export type {
   EncodeAffineGridArgs,
@@ -309,19 +309,8 @@ export class GridSampler {
     this.checkAlive();
     const { geo, dtype, bytes } = checkEncodeMsDeformAttn(encoder, args, options);
     if (bytes.output === 0) return;
-    const ctx = this.liveContext();
     const { value, samplingLocations: locations, attentionWeights: weights, output } = args;
-    if (dtype === 'float32') {
-      encodeMsDeformAttnInPieces(ctx, encoder, { value, locations, weights, output }, geo);
-      return;
-    }
-    const bindings = {
-      value: [value, bytes.value],
-      locations: [locations, bytes.locations],
-      weights: [weights, bytes.weights],
-      output: [output, bytes.output],
-    } as const;
-    encodeFloat16MsDeformAttn(ctx, encoder, bindings, geo);
+    encodeMsDeformAttnBuffers(this.liveContext(), encoder, { value, locations, weights, output }, geo, dtype);
   }
 
   /**

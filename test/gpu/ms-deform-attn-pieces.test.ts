@@ -3,7 +3,7 @@
 // workgroups; and differently shaped calls recorded into one encoder before one submit (each with its
 // own level table). Checked against msDeformAttnCpu within TOLERANCE.msda.
 import { describe, expect, it } from 'vitest';
-import { planMsDeformAttn } from '../../src/gpu/ops/ms-deform-attn.js';
+import { planMsDeformAttn } from '../../src/gpu/ops/ms-deform-attn-plan.js';
 import { chunkLimit } from '../../src/gpu/runs.js';
 import { GridSampler, msDeformAttnCpu, type Tensor } from '../../src/index.js';
 import { msDeformAttnGeometry } from '../../src/ms-deform-attn-shapes.js';

@@ -1,30 +1,27 @@
 // Multi-scale deformable attention on the GPU: one fused kernel (shaders/ms-deform-attn.wgsl), no
 // intermediate tensors. A call larger than one binding runs in pieces of whole batch items, or of one
-// item's queries; each piece binds its batch items' value whole. The Tensor API uploads, runs and
-// reads back each piece; the encode API records every piece on the caller's buffers (slices copied
-// through scratch buffers), float32 or float16.
+// item's queries (ms-deform-attn-plan.ts); each piece binds its batch items' value whole. The Tensor
+// API uploads, runs and reads back each piece; the encode API records every piece on the caller's
+// buffers (slices copied through scratch buffers), float32 or float16.
 import msDeformAttnWgsl from '../../../shaders/ms-deform-attn.wgsl?raw';
 import storageFloat16Wgsl from '../../../shaders/ms-deform-attn-storage-float16.wgsl?raw';
 import storageFloat32Wgsl from '../../../shaders/ms-deform-attn-storage-float32.wgsl?raw';
 import type { MsDeformAttnGeometry } from '../../ms-deform-attn-shapes.js';
 import { allocateOutput, elementCount } from '../../options.js';
 import type { Dtype, Tensor } from '../../types.js';
-import { splitEvenly } from '../chunking.js';
 import { checkSliceUsage } from '../gpu-args.js';
 import {
   type BufferBinding,
   BufferUsage,
-  type ChunkLimit,
   defineKernel,
   type GpuContext,
-  type Run,
-  runOf,
   type Variant,
   type WgslPart,
   wgslPart,
 } from '../runtime.js';
 import { FLOAT16_PACK } from './float16.js';
 import { COORDINATES } from './grid-sample.js';
+import { type MsDeformAttnPiece, pieceRuns, planMsDeformAttn, type Tensors } from './ms-deform-attn-plan.js';
 
 const KERNEL = wgslPart('shaders/ms-deform-attn.wgsl', msDeformAttnWgsl);
 
@@ -84,72 +81,6 @@ function variantOf(geo: MsDeformAttnGeometry, dtype: Dtype): Variant {
   const kernel = dtype === 'float16' ? (vec4 ? k.float16Vec4 : k.float16) : vec4 ? k.float32Vec4 : k.float32;
   return { kernel, constants: { GROUPS: msDeformAttnGroups(geo.d) } };
 }
-
-/** A piece: batch items `batch` .. `batch + batches - 1`, queries `query` .. `query + queries - 1` of each. */
-export interface MsDeformAttnPiece {
-  batch: number;
-  batches: number;
-  query: number;
-  queries: number;
-}
-
-/** Elements per batch item of value, and per query of locations, weights and output. */
-function unitsOf(geo: MsDeformAttnGeometry) {
-  const terms = geo.heads * geo.levels * geo.points;
-  return { value: geo.s * geo.heads * geo.d, locations: 2 * terms, weights: terms, output: geo.heads * geo.d };
-}
-
-function tooLarge(what: string, limit: ChunkLimit): RangeError {
-  return new RangeError(
-    `${OP}: ${what}, more than ${limit.name} = ${limit.bytes} bytes; raise maxChunkBytes (GridSampler.create), ` +
-      'or use a device with larger limits',
-  );
-}
-
-/**
- * One piece, or pieces whose value, locations, weights and output slices each fit one binding (float32):
- * runs of whole batch items, else ranges of one item's queries (its value bound whole). Throws a
- * RangeError, before any GPU work, where one batch item's value does not fit.
- */
-export function planMsDeformAttn(geo: MsDeformAttnGeometry, limit: ChunkLimit): MsDeformAttnPiece[] {
-  const { bs, nq } = geo;
-  const units = unitsOf(geo);
-  const itemBytes = units.value * 4;
-  if (itemBytes > limit.bytes) {
-    throw tooLarge(
-      `the value of one batch item [${geo.s}, ${geo.heads}, ${geo.d}] is ${itemBytes} bytes and is bound whole`,
-      limit,
-    );
-  }
-  const queryBytes = Math.max(units.locations, units.weights, units.output) * 4;
-  const itemsFit = Math.min(Math.floor(limit.bytes / itemBytes), Math.floor(limit.bytes / (nq * queryBytes)));
-  if (itemsFit >= bs) return [{ batch: 0, batches: bs, query: 0, queries: nq }];
-  if (itemsFit >= 1) {
-    return splitEvenly(bs, itemsFit).map(([batch, batches]) => ({ batch, batches, query: 0, queries: nq }));
-  }
-  const queriesFit = Math.floor(limit.bytes / queryBytes);
-  if (queriesFit < 1) throw tooLarge(`one query's sampling locations are ${units.locations * 4} bytes`, limit);
-  const ranges = splitEvenly(nq, queriesFit);
-  return Array.from({ length: bs }, (_, batch) =>
-    ranges.map(([query, queries]) => ({ batch, batches: 1, query, queries })),
-  ).flat();
-}
-
-/** Where a piece lies in each tensor (one run each). */
-function pieceRuns(geo: MsDeformAttnGeometry, p: MsDeformAttnPiece): Record<Tensors, Run[]> {
-  const units = unitsOf(geo);
-  const firstQuery = p.batch * geo.nq + p.query;
-  const queries = p.batches * p.queries;
-  const run = (per: number, first: number, count: number) => runOf({ start: first * per, length: count * per });
-  return {
-    value: run(units.value, p.batch, p.batches),
-    locations: run(units.locations, firstQuery, queries),
-    weights: run(units.weights, firstQuery, queries),
-    output: run(units.output, firstQuery, queries),
-  };
-}
-
-type Tensors = 'value' | 'locations' | 'weights' | 'output';
 
 /** The level table of shaders/ms-deform-attn.wgsl: (H, W, first position, 0) per level. */
 function levelTable(ctx: GpuContext, geo: MsDeformAttnGeometry): BufferBinding {
@@ -230,10 +161,22 @@ export async function msDeformAttnTensors(
 export type MsDeformAttnBuffers = Record<Tensors, GPUBuffer>;
 
 /**
- * `GridSampler.encodeMsDeformAttn` (float32) on checked arguments with a non-empty output: every piece
- * recorded in order; slices of the caller's buffers go through one scratch buffer per role.
+ * `GridSampler.encodeMsDeformAttn` on checked arguments with a non-empty output, float32 (in pieces)
+ * or float16 (one piece).
  */
-export function encodeMsDeformAttnInPieces(
+export function encodeMsDeformAttnBuffers(
+  ctx: GpuContext,
+  encoder: GPUCommandEncoder,
+  buffers: MsDeformAttnBuffers,
+  geo: MsDeformAttnGeometry,
+  dtype: Dtype,
+): void {
+  if (dtype === 'float32') encodeInPieces(ctx, encoder, buffers, geo);
+  else encodeFloat16(ctx, encoder, buffers, geo);
+}
+
+/** float32: every piece recorded in order; slices of the caller's buffers go through one scratch buffer per role. */
+function encodeInPieces(
   ctx: GpuContext,
   encoder: GPUCommandEncoder,
   buffers: MsDeformAttnBuffers,
@@ -268,17 +211,19 @@ export function encodeMsDeformAttnInPieces(
 }
 
 /**
- * `GridSampler.encodeMsDeformAttn` with dtype 'float16' on checked arguments: the kernel reads float16
- * and writes float32 to a scratch buffer, which float16-pack.wgsl rounds into the caller's output (the
- * halves of one word may belong to two invocations). One piece, else a RangeError before anything is
- * recorded.
+ * float16: the kernel reads float16 and writes float32 to a scratch buffer, which float16-pack.wgsl
+ * rounds into the caller's output (the halves of one word may belong to two invocations). One piece,
+ * else a RangeError before anything is recorded.
  */
-export function encodeFloat16MsDeformAttn(
+function encodeFloat16(
   ctx: GpuContext,
   encoder: GPUCommandEncoder,
-  bindings: Record<Tensors, BufferBinding>,
+  buffers: MsDeformAttnBuffers,
   geo: MsDeformAttnGeometry,
 ): void {
+  const total = pieceRuns(geo, { batch: 0, batches: geo.bs, query: 0, queries: geo.nq });
+  // float16 values are bound in whole 4-byte words
+  const bind = (name: Tensors): BufferBinding => [buffers[name], Math.ceil(total[name][0].length / 2) * 4];
   const count = elementCount(geo.outputShape);
   // the pack pass reads the f32 values 4 at a time: its binding is rounded up to 16 bytes
   const valueBytes = Math.ceil(count / 4) * 16;
@@ -300,9 +245,9 @@ export function encodeFloat16MsDeformAttn(
     geo,
     { batch: 0, batches: geo.bs, query: 0, queries: geo.nq },
     {
-      value: bindings.value,
-      locations: empty ? ctx.placeholder('read') : bindings.locations,
-      weights: empty ? ctx.placeholder('read') : bindings.weights,
+      value: bind('value'),
+      locations: empty ? ctx.placeholder('read') : bind('locations'),
+      weights: empty ? ctx.placeholder('read') : bind('weights'),
       level_shapes: levelTable(ctx, geo),
       output: [values, count * 4],
     },
@@ -312,7 +257,7 @@ export function encodeFloat16MsDeformAttn(
     { kernel: FLOAT16_PACK, constants: {} },
     {
       uniforms: { count },
-      bindings: { source: [values, valueBytes], output: bindings.output },
+      bindings: { source: [values, valueBytes], output: bind('output') },
       invocations: Math.ceil(count / 4),
     },
   );
