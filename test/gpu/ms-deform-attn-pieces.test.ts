@@ -1,7 +1,8 @@
 // Deformable attention past one binding and past one dispatch dimension: pieces of whole batch items
 // and of one item's queries (small maxChunkBytes), through both APIs; a dispatch of more than 65,535
 // workgroups; and differently shaped calls recorded into one encoder before one submit (each with its
-// own level table). Checked against msDeformAttnCpu within TOLERANCE.msda.
+// own level table), and no resources growing over same-shaped calls. Checked against msDeformAttnCpu
+// within TOLERANCE.msda.
 import { describe, expect, it } from 'vitest';
 import { planMsDeformAttn } from '../../src/gpu/ops/ms-deform-attn-plan.js';
 import { chunkLimit } from '../../src/gpu/runs.js';
@@ -91,6 +92,45 @@ describe.skipIf(!device)('msDeformAttn in pieces and past one dispatch dimension
     } finally {
       small.destroy();
     }
+  });
+
+  it('same-shaped calls create no new buffers, pipelines, tables or bind groups', async () => {
+    const call = randomCall(
+      [
+        [6, 5],
+        [3, 3],
+      ],
+      2,
+      9,
+      4,
+      8,
+      3,
+      51,
+    );
+    const args = [call.value, call.spatialShapes, call.samplingLocations, call.attentionWeights] as const;
+    const [value, samplingLocations, attentionWeights] = [
+      call.value,
+      call.samplingLocations,
+      call.attentionWeights,
+    ].map((t) => storageBuffer(gpu, t.data));
+    const output = storageBuffer(gpu, new Float32Array(2 * 9 * 32));
+    const encode = async () => {
+      const encoder = gpu.createCommandEncoder();
+      const shapes = { valueShape: call.value.shape, locationsShape: call.samplingLocations.shape };
+      const buffers = { value, samplingLocations, attentionWeights, output };
+      sampler.encodeMsDeformAttn(encoder, { ...buffers, ...shapes, spatialShapes: call.spatialShapes });
+      gpu.queue.submit([encoder.finish()]);
+      await gpu.queue.onSubmittedWorkDone();
+    };
+    await sampler.msDeformAttn(...args);
+    await encode();
+    const warm = sampler.stats;
+    for (let i = 0; i < 5; i++) {
+      await sampler.msDeformAttn(...args);
+      await encode();
+    }
+    expect(sampler.stats).toEqual(warm);
+    for (const b of [value, samplingLocations, attentionWeights, output]) b.destroy();
   });
 
   it('a dispatch of more than 65,535 workgroups folds into a second dimension', async () => {
