@@ -25,6 +25,8 @@ export default defineConfig({
   },
   test: {
     testTimeout: 60_000,
+    // compiles the wasm kernels (assembly/) when they are missing or stale
+    globalSetup: ['test/setup/build-wasm.ts'],
     // global.gc for the heap-growth check of test/gpu/resources.test.ts
     execArgv: ['--expose-gc'],
     // the JSON report is what .ci/run counts

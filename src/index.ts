@@ -42,3 +42,4 @@ export type {
   SamplingOptions,
   Tensor,
 } from './types.js';
+export { type WasmKernel, WasmSampler, type WasmSamplerOptions } from './wasm/sampler.js';

@@ -68,7 +68,9 @@ describe('webgpu-grid-sample warp', () => {
         backend,
       );
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(backend === 'cpu' ? /sampling on CPU reference/ : /sampling on WebGPU through Dawn/);
+      expect(run.stderr).toMatch(
+        backend === 'cpu' ? /sampling on CPU, WebAssembly SIMD/ : /sampling on WebGPU through Dawn/,
+      );
       const png = readPng(out);
       expect([png.width, png.height]).toEqual([9, 6]);
       for (let p = 0; p < 9 * 6; p++) {

@@ -3,8 +3,8 @@
 // kernel and the addition order of its sum(-1); see src/cpu/ms-deform-attn.ts.
 import { describe, expect, it } from 'vitest';
 import { msDeformAttnCpu } from '../../src/index.js';
-import { expectTensorClose, maxAbsDiff } from '../helpers/compare.js';
 import { msdaCases, msdaTorchVersion } from '../helpers/golden-msda.js';
+import { expectSameBits, firstBitDifference } from '../wasm/bits.js';
 
 describe(`msDeformAttnCpu against PyTorch ${msdaTorchVersion} goldens`, () => {
   it('has goldens for every L and P in 1..4, size-1 levels, d not a multiple of 4 and the decoder-sized case', () => {
@@ -19,16 +19,16 @@ describe(`msDeformAttnCpu against PyTorch ${msdaTorchVersion} goldens`, () => {
 
   it.each(msdaCases.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const out = msDeformAttnCpu(c.value, c.spatialShapes, c.samplingLocations, c.attentionWeights);
-    expectTensorClose(out, c.expected, 0, c.name);
+    expectSameBits(out, c.expected, c.name);
   });
 
-  it('the exact comparison catches a one-ulp error (negative control)', () => {
+  it('the bitwise comparison catches a one-ulp error (negative control)', () => {
     const c = msdaCases.find((x) => x.name.startsWith('decoder-sized'))!;
     const out = msDeformAttnCpu(c.value, c.spatialShapes, c.samplingLocations, c.attentionWeights);
     const i = out.data.findIndex((v) => v !== 0);
     const bits = new Uint32Array(out.data.buffer, out.data.byteOffset, out.data.length);
     bits[i] += 1; // the next float32 away from zero
-    expect(maxAbsDiff(out.data, c.expected.data)).toBeGreaterThan(0);
-    expect(() => expectTensorClose(out, c.expected, 0, c.name)).toThrow(/max abs error/);
+    expect(firstBitDifference(out.data, c.expected.data)).toBe(i);
+    expect(() => expectSameBits(out, c.expected, c.name)).toThrow(/first bitwise difference/);
   });
 });

@@ -28,6 +28,52 @@ const out = gridSampleCpu(tensor(c.input), tensor(c.grid), c.options);
 console.log(JSON.stringify({ name: c.name, shape: out.shape, data: Array.from(out.data) }));
 `;
 
+// WasmSampler on 1 and 2 threads against the package's own gridSampleCpu, bit for bit, on the inputs
+// of every golden (gridSampleCpu itself meets the goldens in the test above): the kernels and the
+// worker code must come with the package.
+const wasmCheckScript = (specifier: string) => `
+import { readFileSync } from 'node:fs';
+import { WasmSampler, gridSampleCpu } from '${specifier}';
+const { cases } = JSON.parse(readFileSync(${JSON.stringify(golden)}, 'utf8'));
+const tensor = ({ shape, data }) => ({ shape, data: new Float32Array(new Uint8Array(Buffer.from(data, 'base64')).buffer) });
+const report = [];
+for (const threads of [1, 2]) {
+  const sampler = await WasmSampler.create({ threads });
+  let differentBits = 0, count = 0;
+  for (const c of cases.filter((c) => c.op === 'grid_sample')) {
+    const [input, grid] = [tensor(c.input), tensor(c.grid)];
+    const out = await sampler.gridSample(input, grid, c.options);
+    const ref = gridSampleCpu(input, grid, c.options);
+    const [a, b] = [new Uint32Array(out.data.buffer), new Uint32Array(ref.data.buffer)];
+    differentBits += a.filter((v, i) => v !== b[i] && !(Number.isNaN(out.data[i]) && Number.isNaN(ref.data[i]))).length;
+    count++;
+  }
+  report.push({ threads: sampler.threads, kernel: sampler.kernel, cases: count, differentBits });
+  sampler.destroy();
+}
+console.log(JSON.stringify(report));
+`;
+
+// In a page: WasmSampler from the cpu entry, on 2 threads (Web Workers when the page is cross-origin
+// isolated, else 1 thread), bit for bit against gridSampleCpu on a bicubic golden.
+const browserWasmCheck = (specifier: string) => `
+import { WasmSampler, gridSampleCpu } from '${specifier}';
+const decode = ({ shape, data }) => ({ shape, data: new Float32Array(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)).buffer) });
+try {
+  const { cases } = await (await fetch(new URL('../golden.json', location.href))).json();
+  const c = cases.find((c) => c.op === 'grid_sample' && c.options.mode === 'bicubic' && c.name.endsWith('random'));
+  const [input, grid] = [decode(c.input), decode(c.grid)];
+  const sampler = await WasmSampler.create({ threads: 2 });
+  const out = await sampler.gridSample(input, grid, c.options);
+  const ref = gridSampleCpu(input, grid, c.options);
+  const differentBits = out.data.filter((v, i) => !Object.is(v, ref.data[i])).length;
+  document.body.dataset.result = JSON.stringify({ isolated: crossOriginIsolated, threads: sampler.threads, kernel: sampler.kernel, differentBits, length: out.data.length });
+  sampler.destroy();
+} catch (error) {
+  document.body.dataset.result = JSON.stringify({ error: String(error) });
+}
+`;
+
 /** The script's output against its golden (the first bilinear one), through the suite's comparison. */
 function expectGolden(printed: string, label: string) {
   const result = JSON.parse(printed);
@@ -147,8 +193,26 @@ describe('the packed package', () => {
       scratch,
     );
     expect(api.trim().split(',')).toEqual(
-      expect.arrayContaining(['GridSampler', 'affineGridCpu', 'gridSample', 'gridSampleCpu']),
+      expect.arrayContaining(['GridSampler', 'WasmSampler', 'affineGridCpu', 'gridSample', 'gridSampleCpu']),
     );
+  });
+
+  it('runs WasmSampler from both entries in plain Node ESM, on 1 and 2 worker threads, bit for bit', () => {
+    for (const specifier of ['webgpu-grid-sample', 'webgpu-grid-sample/cpu']) {
+      writeFileSync(join(scratch, 'wasm-check.mjs'), wasmCheckScript(specifier));
+      const report = JSON.parse(run('node', ['wasm-check.mjs'], scratch));
+      expect(
+        report.map((r: { threads: number; kernel: string }) => [r.threads, r.kernel]),
+        specifier,
+      ).toEqual([
+        [1, 'wasm-simd'],
+        [2, 'wasm-simd'],
+      ]);
+      for (const r of report) {
+        expect(r.cases, specifier).toBeGreaterThan(20);
+        expect(r.differentBits, specifier).toBe(0);
+      }
+    }
   });
 
   it('has a warps entry with the five warps on the CPU and their GPU encoder', () => {
@@ -182,8 +246,10 @@ describe('the packed package', () => {
       if (seen.has(file)) return;
       seen.add(file);
       const code = readFileSync(file, 'utf8');
-      expect(code, file).not.toMatch(/@compute|createComputePipeline|navigator/);
-      for (const [, spec] of code.matchAll(/from\s*["'](\.[^"']+)["']/g)) visit(resolve(dirname(file), spec));
+      // (navigator.hardwareConcurrency, the wasm backend's thread count, is not WebGPU)
+      expect(code, file).not.toMatch(/@compute|createComputePipeline|navigator\.gpu|requestAdapter/);
+      for (const [, spec] of code.matchAll(/(?:from\s*|import\()["'](\.[^"']+)["']/g))
+        visit(resolve(dirname(file), spec));
     };
     visit(join(installed, 'dist/cpu.js'));
     expect(seen.size).toBeGreaterThan(1);
@@ -263,7 +329,7 @@ describe('the packed package', () => {
     writeFileSync(
       join(scratch, 'ts/consumer.ts'),
       `import { GridSampler, gridSample, type GridSampleOptions, type Tensor } from 'webgpu-grid-sample';
-import { affineGridCpu, gridSampleCpu } from 'webgpu-grid-sample/cpu';
+import { affineGridCpu, gridSampleCpu, WasmSampler, type WasmKernel } from 'webgpu-grid-sample/cpu';
 import { encodeWarpGrid, type SwirlOptions, swirlGrid, type WarpName, warpGrid } from 'webgpu-grid-sample/warps';
 const swirl: SwirlOptions = { width: 4, height: 4, strength: 2, radius: 0.5 };
 const name: WarpName = 'lens';
@@ -275,9 +341,14 @@ const input: Tensor = { data: new Float32Array(16), shape: [1, 1, 4, 4] };
 const options: GridSampleOptions = { mode: 'bicubic', paddingMode: 'reflection', alignCorners: true };
 const grid = affineGridCpu({ data: new Float32Array([1, 0, 0, 0, 1, 0]), shape: [1, 2, 3] }, [1, 1, 4, 4]);
 export const cpu: Tensor = gridSampleCpu(input, grid, options);
+export async function onWasm(): Promise<[Tensor, WasmKernel, number]> {
+  const sampler = await WasmSampler.create({ threads: 2 });
+  return [await sampler.gridSample(input, grid, options), sampler.kernel, sampler.threads];
+}
 export async function onGpu(device: GPUDevice, encoder: GPUCommandEncoder, buffers: GPUBuffer[]): Promise<Tensor> {
   const sampler = await GridSampler.create({ device });
   sampler.encodeGridSample(encoder, { input: buffers[0], inputShape: input.shape, grid: buffers[1], gridShape: grid.shape, output: buffers[2] });
+  await gridSample(input, grid, { ...options, backend: 'wasm' });
   return gridSample(input, grid, { ...options, backend: 'auto' });
 }
 `,
@@ -403,6 +474,46 @@ export const warped: tf.Tensor = gridSample(tf.zeros([1, 4, 4, 3]), affineGrid(t
         await site.close();
       }
     }, 180_000);
+  });
+
+  describe.skipIf(!chromiumAvailable())('in Chromium without WebGPU', () => {
+    it('runs WasmSampler on 2 Web Workers on a cross-origin isolated page, on 1 thread on a plain one', async () => {
+      writeFileSync(join(scratch, 'golden.json'), readFileSync(golden));
+      mkdirSync(join(scratch, 'wasm'), { recursive: true });
+      writeFileSync(join(scratch, 'wasm/check.js'), browserWasmCheck('../node_modules/webgpu-grid-sample/dist/cpu.js'));
+      writeFileSync(
+        join(scratch, 'wasm/index.html'),
+        '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./check.js"></script>',
+      );
+      const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+      const browser = await launchChromium(false);
+      try {
+        for (const [headers, isolated, threads] of [
+          [isolation, true, 2],
+          [{}, false, 1],
+        ] as const) {
+          const site = await serveStatic(scratch, '/site/', headers);
+          try {
+            const tab = await browser.newPage();
+            const errors = collectErrors(tab);
+            await tab.goto(`${site.url}wasm/index.html`);
+            await tab.waitForFunction(() => document.body?.dataset.result !== undefined, undefined, {
+              timeout: 60_000,
+            });
+            const result = JSON.parse((await tab.evaluate(() => document.body.dataset.result)) ?? '{}');
+            expect(result.error).toBeUndefined();
+            expect(result).toMatchObject({ isolated, threads, kernel: 'wasm-simd', differentBits: 0 });
+            expect(result.length).toBeGreaterThan(0);
+            expect(errors).toEqual([]);
+            await tab.close();
+          } finally {
+            await site.close();
+          }
+        }
+      } finally {
+        await browser.close();
+      }
+    }, 120_000);
   });
 
   it('ships only dist, README and LICENSE', () => {
