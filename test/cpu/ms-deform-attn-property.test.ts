@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { msDeformAttnCpu, type Tensor } from '../../src/index.js';
 import { msDeformAttnNaive } from '../helpers/ms-deform-attn-naive.js';
+import { msdaCallArb } from '../helpers/msda.js';
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 const U = 2 ** -24;
@@ -39,49 +40,14 @@ function worstRatio(
   return worst;
 }
 
-const location = fc.oneof(
-  { weight: 8, arbitrary: fc.double({ min: -0.3, max: 1.3, noNaN: true }).map(Math.fround) },
-  { weight: 2, arbitrary: fc.constantFrom(0, 1, 0.5, 0.25, 1 / 3, -0, -1e-8, 1 + 1e-7) },
-  { weight: 1, arbitrary: fc.double({ min: -40, max: 40, noNaN: true }).map(Math.fround) },
-  { weight: 1, arbitrary: fc.float() }, // NaN, ±Infinity, -0, denormals, ±3.4e38: all sample nothing or 0
-);
-
-const level = fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 })) },
-  { weight: 1, arbitrary: fc.constantFrom<[number, number]>([1, 1], [1, 7], [5, 1]) },
-);
-
-const caseArb = fc
-  .record({
-    bs: fc.integer({ min: 1, max: 2 }),
-    nq: fc.integer({ min: 1, max: 4 }),
-    heads: fc.integer({ min: 1, max: 8 }),
-    d: fc.integer({ min: 1, max: 33 }),
-    levels: fc.array(level, { minLength: 1, maxLength: 4 }),
-    points: fc.integer({ min: 1, max: 4 }),
-  })
-  .chain(({ bs, nq, heads, d, levels, points }) => {
-    const s = levels.reduce((sum, [h, w]) => sum + h * w, 0);
-    const tensor = (shape: number[], item: fc.Arbitrary<number>) => {
-      const count = shape.reduce((a, b) => a * b, 1);
-      return fc.array(item, { minLength: count, maxLength: count }).map((v) => ({ data: Float32Array.from(v), shape }));
-    };
-    return fc.record({
-      levels: fc.constant(levels),
-      points: fc.constant(points),
-      value: tensor([bs, s, heads, d], fc.float({ min: -100, max: 100, noNaN: true })),
-      locations: tensor([bs, nq, heads, levels.length, points, 2], location),
-      weights: tensor([bs, nq, heads, levels.length, points], fc.float({ min: -1, max: 1, noNaN: true })),
-    });
-  });
-
 describe('msDeformAttnCpu equals a sum of gridSampleCpu calls (the PyTorch formulation)', () => {
   it(`random shapes, locations and weights (seed ${seed}; replay with FC_SEED=${seed})`, () => {
     console.log(`fast-check seed ${seed}`);
     fc.assert(
-      fc.property(caseArb, ({ levels, points, value, locations, weights }) => {
-        const out = msDeformAttnCpu(value, levels, locations, weights);
-        const naive = msDeformAttnNaive(value, levels, locations, weights);
+      fc.property(msdaCallArb, ({ value, spatialShapes: levels, samplingLocations, attentionWeights }) => {
+        const out = msDeformAttnCpu(value, levels, samplingLocations, attentionWeights);
+        const naive = msDeformAttnNaive(value, levels, samplingLocations, attentionWeights);
+        const points = samplingLocations.shape[4];
         expect(out.shape).toEqual(naive.output.shape);
         expect(worstRatio(out, naive.output, naive.weightMass, value, levels, points)).toBeLessThanOrEqual(1);
       }),

@@ -1,5 +1,5 @@
-// Deformable attention on the GPU in tests: the scale of each output's error (the size of the terms it
-// sums), fast-check arbitraries of random calls, and encodeMsDeformAttn on buffers made from Tensors.
+// Deformable attention in tests: the scale of each output's error (the size of the terms it
+// sums), fast-check arbitraries of random calls (CPU and GPU property tests), and encodeMsDeformAttn on buffers made from Tensors.
 import fc from 'fast-check';
 import type { GridSampler, Tensor } from '../../src/index.js';
 import { readBuffer, storageBuffer } from './gpu.js';
