@@ -56,6 +56,13 @@ export function msDeformAttnCpu(
   return { data, shape: geo.outputShape };
 }
 
+/**
+ * Unpacks the geometry into numbers and typed arrays for the kernel: V8 specializes the kernel's
+ * optimized code on the hidden class of every object it reads, and an object literal made in another
+ * function can come back with a new hidden class once that function's feedback has been dropped
+ * (idle across garbage collections), which sent the whole kernel back to the interpreter on every call
+ * of an interleaved benchmark.
+ */
 function attend(
   value: Float32Array,
   locations: Float32Array,
@@ -63,15 +70,59 @@ function attend(
   out: Float32Array,
   geo: MsDeformAttnGeometry,
 ): void {
-  const { bs, s, heads, d, nq, levels, points, levelShapes, levelStarts } = geo;
-  const n = levels * points;
+  const heights = new Int32Array(geo.levels);
+  const widths = new Int32Array(geo.levels);
+  const starts = new Float64Array(geo.levels);
+  for (let l = 0; l < geo.levels; l++) {
+    [heights[l], widths[l]] = geo.levelShapes[l];
+    starts[l] = geo.levelStarts[l];
+  }
+  const { order, into, steps, result } = torchSumSchedule(geo.levels * geo.points);
+  attendLevels(
+    value,
+    locations,
+    weights,
+    out,
+    geo.bs,
+    geo.s,
+    geo.heads,
+    geo.d,
+    geo.nq,
+    geo.points,
+    heights,
+    widths,
+    starts,
+    order,
+    into,
+    steps,
+    result,
+  );
+}
+
+function attendLevels(
+  value: Float32Array,
+  locations: Float32Array,
+  weights: Float32Array,
+  out: Float32Array,
+  bs: number,
+  s: number,
+  heads: number,
+  d: number,
+  nq: number,
+  points: number,
+  heightOf: Int32Array,
+  widthOf: Int32Array,
+  levelStarts: Float64Array,
+  order: Int32Array,
+  into: Int32Array,
+  steps: Int32Array,
+  result: number,
+): void {
   // term i = l * points + p is added into row into[k] of `terms` (d channels each, rounded to float32
   // by the array) in the order of PyTorch's sum; the remaining steps then add rows into rows
-  const { order, into, steps, result } = torchSumSchedule(n);
+  const n = order.length;
   const terms = new Float32Array(Math.max(1, n * d));
   const xs = heads * d; // between horizontally adjacent value positions
-  const heightOf = Int32Array.from(levelShapes, ([height]) => height);
-  const widthOf = Int32Array.from(levelShapes, ([, width]) => width);
   for (let b = 0; b < bs; b++) {
     for (let q = 0; q < nq; q++) {
       for (let h = 0; h < heads; h++) {
