@@ -9,6 +9,12 @@ export interface Measurement {
   gpu?: number;
   /** CPU milliseconds of a software adapter's worker threads (SwiftShader): the GPU work, steady under load */
   work?: number;
+  /**
+   * CPU contenders: CPU milliseconds the run took, on all its threads (process CPU time in Node;
+   * PyTorch's thread time). Unlike wall time it does not count waiting for a core, so it stays
+   * comparable while other processes load the machine.
+   */
+  cpu?: number;
 }
 
 export interface PreparedRun {
@@ -28,6 +34,18 @@ export interface Contender<W = Workload, D = { input: Tensor; grid: Tensor }> {
   timing: string;
   /** A prepared run, or a string saying why this workload is skipped. */
   prepare(workload: W, data: D): Promise<PreparedRun | string>;
+}
+
+const processCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+/** Wall and process CPU time of one awaited call on the CPU, in milliseconds. */
+export async function timeWallAndCpu(call: () => unknown): Promise<Measurement> {
+  const [cpu, start] = [processCpuMs(), performance.now()];
+  await call();
+  return { wall: performance.now() - start, cpu: processCpuMs() - cpu };
 }
 
 /** Wall time of one awaited call, in milliseconds. */

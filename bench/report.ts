@@ -4,7 +4,7 @@ import type { ContenderResult, NamedWorkload, WorkloadResult } from './suite.js'
 /** Results of any kind of workload (grid_sample's, deformable attention's). */
 type AnyResult = WorkloadResult<NamedWorkload>;
 
-export type Metric = 'gpu' | 'wall' | 'work';
+export type Metric = 'gpu' | 'wall' | 'work' | 'cpu';
 
 export interface RunInfo {
   command: string;
@@ -45,6 +45,17 @@ export const RATIOS: readonly RatioSpec[] = [
   },
   { label: 'GPU kernel / ort-web JS kernels (timestamps)', ours: ['ours-gpu', 'gpu'], peer: ['ort-jsep', 'gpu'] },
   { label: 'GPU kernel / ort-node CPU', ours: ['ours-gpu', 'gpu'], peer: ['ort-node', 'wall'] },
+  { label: 'wasm, 1 thread / ort-web wasm (1 thread)', ours: ['ours-wasm-1', 'wall'], peer: ['ort-wasm', 'wall'] },
+  { label: 'wasm, 1 thread / ort-node CPU (1 thread)', ours: ['ours-wasm-1', 'wall'], peer: ['ort-node', 'wall'] },
+  { label: 'wasm, 1 thread / PyTorch CPU (1 thread)', ours: ['ours-wasm-1', 'wall'], peer: ['torch-cpu', 'wall'] },
+  { label: 'wasm, 1 thread / ort-web wasm, CPU time', ours: ['ours-wasm-1', 'cpu'], peer: ['ort-wasm', 'cpu'] },
+  { label: 'wasm, 1 thread / ort-node CPU, CPU time', ours: ['ours-wasm-1', 'cpu'], peer: ['ort-node', 'cpu'] },
+  { label: 'wasm, 1 thread / PyTorch CPU, CPU time', ours: ['ours-wasm-1', 'cpu'], peer: ['torch-cpu', 'cpu'] },
+  {
+    label: 'wasm, N threads / wasm, 1 thread (0.625 = 1.6x)',
+    ours: ['ours-wasm-n', 'wall'],
+    peer: ['ours-wasm-1', 'wall'],
+  },
   { label: 'CPU reference / ort-node CPU', ours: ['ours-cpu', 'wall'], peer: ['ort-node', 'wall'] },
   { label: 'CPU reference / ort-web wasm', ours: ['ours-cpu', 'wall'], peer: ['ort-wasm', 'wall'] },
   { label: 'CPU reference / PyTorch CPU', ours: ['ours-cpu', 'wall'], peer: ['torch-cpu', 'wall'] },
@@ -87,6 +98,8 @@ const COLUMNS: readonly Column[] = [
   { head: 'ours worker CPU, NHWC input', id: 'ours-gpu-nhwc', m: 'work' },
   { head: 'ours end to end', id: 'ours-e2e', m: 'wall' },
   { head: 'ours CPU ref', id: 'ours-cpu', m: 'wall' },
+  { head: 'ours wasm 1 thread', id: 'ours-wasm-1', m: 'wall' },
+  { head: 'ours wasm N threads', id: 'ours-wasm-n', m: 'wall' },
   { head: 'ort-web webgpu kernel', id: 'ort-webgpu', m: 'gpu' },
   { head: 'ort-web webgpu run', id: 'ort-webgpu', m: 'wall' },
   { head: 'ort-web webgpu worker CPU', id: 'ort-webgpu', m: 'work' },
@@ -94,6 +107,15 @@ const COLUMNS: readonly Column[] = [
   { head: 'ort-web wasm', id: 'ort-wasm', m: 'wall' },
   { head: 'ort-node CPU', id: 'ort-node', m: 'wall' },
   { head: 'PyTorch CPU', id: 'torch-cpu', m: 'wall' },
+];
+
+const CPU_COLUMNS: readonly Column[] = [
+  { head: 'ours CPU ref', id: 'ours-cpu', m: 'cpu' },
+  { head: 'ours wasm 1 thread', id: 'ours-wasm-1', m: 'cpu' },
+  { head: 'ours wasm N threads', id: 'ours-wasm-n', m: 'cpu' },
+  { head: 'ort-web wasm', id: 'ort-wasm', m: 'cpu' },
+  { head: 'ort-node CPU', id: 'ort-node', m: 'cpu' },
+  { head: 'PyTorch CPU', id: 'torch-cpu', m: 'cpu' },
 ];
 
 export function markdownReport(run: RunInfo, workloads: readonly AnyResult[]): string {
@@ -111,6 +133,19 @@ export function markdownReport(run: RunInfo, workloads: readonly AnyResult[]): s
   for (const w of workloads) {
     const wl = w.workload;
     lines.push(`| ${wl.id} ${wl.title} | ${present.map((c) => cell(find(w, c.id), c.m)).join(' | ')} |`);
+  }
+  const cpuColumns = CPU_COLUMNS.filter((c) => workloads.some((w) => find(w, c.id)?.cpu));
+  if (cpuColumns.length > 0) {
+    lines.push('');
+    lines.push(
+      'CPU contenders, CPU time of a run (all its threads; steadier than wall time when other processes load the machine):',
+    );
+    lines.push('');
+    lines.push(`| workload | ${cpuColumns.map((c) => c.head).join(' | ')} |`);
+    lines.push(`|---|${cpuColumns.map(() => '---:').join('|')}|`);
+    for (const w of workloads) {
+      lines.push(`| ${w.workload.id} | ${cpuColumns.map((c) => cell(find(w, c.id), 'cpu')).join(' | ')} |`);
+    }
   }
   lines.push('');
   const ratios = RATIOS.filter((r) => workloads.some((w) => ratio(w, r) !== undefined));

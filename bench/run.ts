@@ -1,14 +1,16 @@
 // `npm run bench`: the whole table in one Node process on Dawn (SwiftShader without a GPU).
-// Options: --only W1,W3,D1   --rounds N (default 7)   --warmup N (default 2)   --out PREFIX (default bench/results)
-//          --skip id,id   (ours-gpu, ours-gpu-nhwc, ours-e2e, ours-cpu, ort-webgpu, ort-jsep, ort-wasm, ort-node, torch-cpu)
+// Options: --only W1,W3,D1  --rounds N (default 7)   --warmup N (default 2)   --out PREFIX (default bench/results)
+//          --skip id,id   (ours-gpu, ours-gpu-nhwc, ours-e2e, ours-cpu, ours-wasm-1, ours-wasm-n, ort-webgpu, ort-jsep,
+//                          ort-wasm, ort-node, torch-cpu)
+//          --wasm-threads N (default: WasmSampler's, min(hardware threads, 4))
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import * as ortNode from 'onnxruntime-node';
-import { GridSampler } from '../src/index.js';
+import { GridSampler, WasmSampler } from '../src/index.js';
 import type { Contender } from './contender.js';
 import { type Ort, ortCpu, ortWebGpu, startOrtWebGpu } from './contenders/onnxruntime.js';
-import { oursCpu, oursEndToEnd, oursGpu } from './contenders/ours.js';
+import { oursCpu, oursEndToEnd, oursGpu, oursWasm } from './contenders/ours.js';
 import { pytorchCpu, pytorchUnavailable } from './contenders/pytorch.js';
 import { msdaContenders } from './msda/contenders.js';
 import { runMsdaWorkload } from './msda/suite.js';
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '7' },
     warmup: { type: 'string', default: '2' },
     out: { type: 'string', default: 'bench/results' },
+    'wasm-threads': { type: 'string' },
   },
 });
 const list = (s: string) =>
@@ -52,6 +55,9 @@ if (ortJs) await startOrtWebGpu(ortJs, true);
 
 const sampler = await GridSampler.create({ device });
 const timer = PassTimer.create(device, softwareGpuCpuNs);
+const wasmSingle = await WasmSampler.create({ threads: 1 });
+const wasmThreads = values['wasm-threads'] ? Number(values['wasm-threads']) : undefined;
+const wasmMany = await WasmSampler.create(wasmThreads ? { threads: wasmThreads } : {});
 const torchMissing = skip.has('torch-cpu') ? 'skipped by --skip' : pytorchUnavailable();
 const torch = torchMissing ? undefined : pytorchCpu();
 
@@ -60,6 +66,8 @@ const contenders: Contender[] = [
   oursGpu(sampler, timer, 'nhwc'),
   oursEndToEnd(sampler),
   oursCpu(),
+  oursWasm(wasmSingle, 'ours-wasm-1'),
+  oursWasm(wasmMany, 'ours-wasm-n'),
   ortWebGpu(ortNative, 'webgpu', device, softwareGpuCpuNs),
   ...(ortJs ? [ortWebGpu(ortJs, 'jsep', undefined, softwareGpuCpuNs)] : []),
   ortCpu(ortNative, 'ort-wasm', 'wasm'),
@@ -79,6 +87,8 @@ const environment: Record<string, string> = {
   'onnxruntime-web': ortNative.env.versions.web ?? '?',
   'onnxruntime-node': ortNode.env.versions.node ?? '?',
   pytorch: torch ? await torch.version() : `not run (${torchMissing})`,
+  'wasm kernels': `${wasmSingle.kernel}; N = ${wasmMany.threads} threads`,
+  malloc: `MALLOC_MMAP_THRESHOLD_=${process.env.MALLOC_MMAP_THRESHOLD_ ?? 'unset'} MALLOC_TRIM_THRESHOLD_=${process.env.MALLOC_TRIM_THRESHOLD_ ?? 'unset'}`,
 };
 log(`environment: ${JSON.stringify(environment)}`);
 await settle(log);
@@ -106,5 +116,7 @@ log(markdown);
 printRatios(results, log);
 log(`wrote ${values.out}.json and ${values.out}.md`);
 sampler.destroy();
+wasmSingle.destroy();
+wasmMany.destroy();
 timer?.destroy();
 process.exit(0);

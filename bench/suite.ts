@@ -14,6 +14,8 @@ export interface ContenderResult {
   gpu?: Summary;
   /** software adapter worker CPU time (see worker-cpu.ts) */
   work?: Summary;
+  /** CPU contenders: CPU time of the run (see Measurement.cpu) */
+  cpu?: Summary;
   /** against the CPU reference */
   maxAbsDiff?: number;
   /** elements off by more than the test tolerance (1e-4, bicubic 2e-4, x max(1, max|ref|); nearest exact) */
@@ -71,7 +73,14 @@ export async function runContenders<W extends NamedWorkload, D>(
   opts: SuiteOptions,
 ): Promise<ContenderResult[]> {
   const results: ContenderResult[] = [];
-  const live: { result: ContenderResult; prepared: PreparedRun; wall: number[]; gpu: number[]; work: number[] }[] = [];
+  const live: {
+    result: ContenderResult;
+    prepared: PreparedRun;
+    wall: number[];
+    gpu: number[];
+    work: number[];
+    cpu: number[];
+  }[] = [];
   for (const c of contenders) {
     const result: ContenderResult = { id: c.id, label: c.label, timing: c.timing };
     results.push(result);
@@ -84,7 +93,7 @@ export async function runContenders<W extends NamedWorkload, D>(
       const out = await prepared.output();
       result.maxAbsDiff = maxAbsDiff(out, reference);
       result.mismatches = out.length === reference.length ? countMismatches(out, reference, tol) : reference.length;
-      live.push({ result, prepared, wall: [], gpu: [], work: [] });
+      live.push({ result, prepared, wall: [], gpu: [], work: [], cpu: [] });
     } catch (error) {
       result.skipped = `failed: ${error instanceof Error ? error.message.split('\n')[0] || error.name : String(error)}`;
       console.error(error);
@@ -102,17 +111,20 @@ export async function runContenders<W extends NamedWorkload, D>(
       entry.wall.push(m.wall);
       if (m.gpu !== undefined && Number.isFinite(m.gpu)) entry.gpu.push(m.gpu);
       if (m.work !== undefined && Number.isFinite(m.work)) entry.work.push(m.work);
+      if (m.cpu !== undefined && Number.isFinite(m.cpu)) entry.cpu.push(m.cpu);
     }
   }
   for (const entry of live) {
     entry.result.wall = summarize(entry.wall);
     if (entry.gpu.length > 0) entry.result.gpu = summarize(entry.gpu);
     if (entry.work.length > 0) entry.result.work = summarize(entry.work);
+    if (entry.cpu.length > 0) entry.result.cpu = summarize(entry.cpu);
     entry.result.notes = entry.prepared.notes?.();
     await entry.prepared.release();
     const gpu =
       (entry.result.gpu ? ` gpu ${fmt(entry.result.gpu.median)} ms` : '') +
-      (entry.result.work ? ` worker CPU ${fmt(entry.result.work.median)} ms` : '');
+      (entry.result.work ? ` worker CPU ${fmt(entry.result.work.median)} ms` : '') +
+      (entry.result.cpu ? ` CPU ${fmt(entry.result.cpu.median)} ms` : '');
     opts.log(`  ${w.id} ${entry.result.id}: wall ${fmt(entry.result.wall.median)} ms${gpu}`);
   }
   return results;

@@ -2,8 +2,9 @@
 
 load {input, grid: raw float32 file paths, input_shape, grid_shape, mode, padding_mode, align_corners,
       device: "cpu" (default) or "cuda"}
-run  -> {"ms": wall milliseconds of one F.grid_sample call; on CUDA also "gpu_ms", the time between two
-         CUDA events around it, and "ms" includes the synchronize}
+run  -> {"ms": wall milliseconds of one F.grid_sample call; on the CPU also "cpu_ms", its thread's CPU
+         milliseconds; on CUDA "gpu_ms", the time between two CUDA events around it, and "ms" includes
+         the synchronize}
 output {path} -> writes the result as raw float32
 Single-threaded on the CPU side (torch.set_num_threads(1)), like the other CPU peers.
 """
@@ -57,9 +58,9 @@ for line in sys.stdin:
         torch.cuda.synchronize()
         reply({"ms": (time.perf_counter() - start) * 1000, "gpu_ms": begin.elapsed_time(end)})
     elif cmd["cmd"] == "run":
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         sample()
-        reply({"ms": (time.perf_counter() - start) * 1000})
+        reply({"ms": (time.perf_counter() - start) * 1000, "cpu_ms": (time.thread_time() - start_cpu) * 1000})
     elif cmd["cmd"] == "output":
         sample().cpu().numpy().astype(np.float32).tofile(cmd["path"])
         reply({"ok": True})

@@ -1,6 +1,6 @@
 // Picks where the CLI samples: WebGPU through Dawn (the optional `webgpu` package) when an adapter is
-// there, else the CPU reference; and says which, with the reason.
-import { type GridSampleOptions, GridSampler, gridSampleCpu, type Tensor } from '../src/index.js';
+// there, else the CPU (the wasm kernels on worker threads); and says which, with the reason.
+import { type GridSampleOptions, GridSampler, type Tensor, WasmSampler } from '../src/index.js';
 import type { CliBackend } from './arguments.js';
 
 export interface Backend {
@@ -10,11 +10,18 @@ export interface Backend {
   close(): void;
 }
 
-const cpu = (reason: string): Backend => ({
-  description: `CPU reference (${reason})`,
-  sample: async (input, grid, options) => gridSampleCpu(input, grid, options),
-  close: () => {},
-});
+async function cpu(reason: string): Promise<Backend> {
+  const sampler = await WasmSampler.create();
+  const kernel =
+    sampler.kernel === 'wasm-simd'
+      ? `WebAssembly SIMD, ${sampler.threads} thread${sampler.threads === 1 ? '' : 's'}`
+      : 'TypeScript reference, no WebAssembly SIMD here';
+  return {
+    description: `CPU, ${kernel} (${reason})`,
+    sample: (input, grid, options) => sampler.gridSample(input, grid, options),
+    close: () => sampler.destroy(),
+  };
+}
 
 export async function openBackend(choice: CliBackend): Promise<Backend> {
   if (choice === 'cpu') return cpu('--backend cpu');

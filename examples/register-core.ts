@@ -5,7 +5,7 @@
 // Each step: theta -> affine_grid -> grid_sample(image) -> mean squared error against the target ->
 // grid_sample backward (grid gradient only) -> affine_grid backward -> one Adam step on theta.
 // All in one command encoder per `run`; only the losses and theta are read back.
-import type { GridSampleOptions, GridSampler, Tensor } from '../src/index.js';
+import type { GridSampler, SamplingOptions, Tensor } from '../src/index.js';
 import registerWgsl from './register.wgsl?raw';
 
 export interface RegistrationSetup {
@@ -23,7 +23,7 @@ export interface RegistrationSetup {
   /** Steps whose loss is recorded; `run` refuses to go past it. Default 2000. */
   maxSteps?: number;
   /** Sampling options of grid_sample and affine_grid; default bilinear, zeros, alignCorners false. */
-  options?: GridSampleOptions;
+  options?: SamplingOptions;
 }
 
 export interface RegistrationProgress {

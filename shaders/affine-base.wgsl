@@ -1,5 +1,5 @@
-// The base grid of affine_grid, shared by affine-grid.wgsl and affine-grid-backward.wgsl (appended to
-// both by the host). Valid WGSL on its own.
+// The base grid of affine_grid, imported by affine-grid.wgsl and affine-grid-backward.wgsl. Valid WGSL
+// on its own.
 
 override ALIGN_CORNERS: bool = false;
 

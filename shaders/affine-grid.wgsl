@@ -1,6 +1,7 @@
 // affine_grid: one invocation per grid point computes (x, y[, z], 1) @ theta^T, with the base
 // coordinates of PyTorch's linspace_from_neg_one. theta is [N, 2, 3] (2-D) or [N, 3, 4] (3-D).
-// Needs affine-base.wgsl (appended by the host).
+
+// #import affine-base.wgsl (linspace_from_neg_one, ALIGN_CORNERS)
 
 override SPATIAL_DIMS: u32 = 2u;
 override WORKGROUP_SIZE: u32 = 64u;
@@ -20,7 +21,6 @@ struct Params {
 @group(0) @binding(0) var<storage, read> theta: array<f32>;
 @group(0) @binding(1) var<storage, read_write> grid: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
-
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn affine_grid(@builtin(global_invocation_id) gid: vec3<u32>) {

@@ -1,6 +1,8 @@
 // Derivatives of the coordinate math, after PyTorch's *_set_grad functions: the GPU twin of
-// src/cpu/coordinates-grad.ts. The coordinates themselves come from coordinates.wgsl (appended after
-// this file by the host), so the backward scatters exactly where the forward gathers.
+// src/cpu/coordinates-grad.ts. The coordinates themselves are the forward's, so the backward scatters
+// exactly where the forward gathers.
+
+// #import coordinates.wgsl
 
 // d(pixel coordinate) / d(grid value) of grid_sampler_unnormalize_set_grad: (size - 1) / 2 or size / 2;
 // 0 where the +-2^24 clamps hold the coordinate constant (huge or infinite grid values)

@@ -1,6 +1,5 @@
 // Coordinate math of PyTorch's grid sampler: the GPU twin of src/cpu/coordinates.ts, with the same
-// operations in the same order. Appended after each grid-sample kernel (so kernel line numbers in
-// compiler messages stay right); valid WGSL on its own.
+// operations in the same order. Imported by every grid-sample kernel; valid WGSL on its own.
 
 // 0 zeros, 1 border, 2 reflection
 override PADDING: u32 = 0u;

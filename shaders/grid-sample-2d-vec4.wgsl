@@ -1,7 +1,8 @@
 // grid_sample of a channels-last 4-D input with C a multiple of 4 (`layout: 'nhwc'`): each tap loads 4
-// channels at once, and each pixel's output channels are stored 4 at a time. The entry point of
-// grid-sample-2d.wgsl's variants that reads `input` as vec4s; the host appends this file after
-// grid-sample-2d.wgsl (whose taps, weights and masks it shares) and coordinates.wgsl.
+// channels at once, and each pixel's output channels are stored 4 at a time: a second entry point of
+// grid-sample-2d.wgsl, whose taps, weights and masks it shares.
+
+// #import grid-sample-2d.wgsl (and what it imports)
 
 // The input again, 4 floats at a time (one resource, bound at the same binding as `input`).
 @group(0) @binding(0) var<storage, read> input4: array<vec4<f32>>;

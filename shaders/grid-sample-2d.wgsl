@@ -1,12 +1,17 @@
 // grid_sample for 4-D input and grid [N, H_out, W_out, 2]: input and output channels first
 // ([N, C, H, W], [N, C, H_out, W_out]) or channels last ([N, H, W, C], [N, H_out, W_out, C]), chosen by
 // override constants. One invocation per output pixel: it reads its grid point once, computes taps and
-// weights once, then loops over channels. Needs coordinates.wgsl (appended by the host);
-// grid-sample-2d-vec4.wgsl adds the entry point that loads 4 channels at a time.
+// weights once, then loops over channels. grid-sample-2d-vec4.wgsl adds the entry point that loads 4
+// channels at a time.
 //
 // Written for the CPU-like cost model of software GPUs as much as for real ones (bench/NOTES.md): no
 // private arrays, taps unrolled by hand, tap offsets computed once per pixel, tap masks only where the
 // padding mode needs them, and no branch around NaN coordinates (one select per channel instead).
+
+// #import coordinates.wgsl (coordinate math, PADDING and ALIGN_CORNERS)
+// #import sample-params.wgsl (struct Params: the call's shape and row pitch)
+// #import grid-sample-storage-*-2d.wgsl (bindings 0 and 1, input and grid, float32 or float16, read
+//   through load_input and load_grid)
 
 // 0 bilinear, 1 nearest, 2 bicubic
 override MODE: u32 = 0u;
@@ -16,10 +21,6 @@ override WORKGROUP_SIZE: u32 = 64u;
 // branches on the layout at run time.
 override CHANNELS_LAST: bool = false;
 
-// Params (the call's shape and row pitch): sample-params.wgsl, appended by the host.
-
-// input (binding 0) and grid (binding 1) and their loads, load_input and load_grid, come from the
-// storage file the host appends: grid-sample-storage-float32 or -float16 (float16 values in u32 words).
 @group(0) @binding(2) var<storage, read_write> output: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 

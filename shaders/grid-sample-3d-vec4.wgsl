@@ -1,6 +1,8 @@
 // grid_sample of a channels-last 5-D input with C a multiple of 4 (`layout: 'nhwc'`): each corner loads
-// 4 channels at once, and each voxel's output channels are stored 4 at a time. Appended by the host
-// after grid-sample-3d.wgsl (whose corners it shares) and before coordinates.wgsl.
+// 4 channels at once, and each voxel's output channels are stored 4 at a time: a second entry point of
+// grid-sample-3d.wgsl, whose corners it shares.
+
+// #import grid-sample-3d.wgsl (and what it imports)
 
 // The input again, 4 floats at a time (one resource, bound at the same binding as `input`).
 @group(0) @binding(0) var<storage, read> input4: array<vec4<f32>>;

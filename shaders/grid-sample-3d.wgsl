@@ -1,8 +1,13 @@
 // grid_sample for 5-D input and grid [N, D_out, H_out, W_out, 3] (x, y, z): trilinear and nearest.
 // Input and output channels first ([N, C, D, H, W], [N, C, D_out, H_out, W_out]) or channels last
 // ([N, D, H, W, C], [N, D_out, H_out, W_out, C]), chosen by override constants. One invocation per
-// output voxel computes its 8 corners once, then loops over channels. Needs coordinates.wgsl;
-// grid-sample-3d-vec4.wgsl adds the entry point that loads 4 channels at a time.
+// output voxel computes its 8 corners once, then loops over channels. grid-sample-3d-vec4.wgsl adds
+// the entry point that loads 4 channels at a time.
+
+// #import coordinates.wgsl (coordinate math, PADDING and ALIGN_CORNERS)
+// #import sample-params.wgsl (struct Params: the call's shape and row pitch)
+// #import grid-sample-storage-*-3d.wgsl (bindings 0 and 1, input and grid, float32 or float16, read
+//   through load_input and load_grid)
 
 // 0 trilinear, 1 nearest
 override MODE: u32 = 0u;
@@ -10,10 +15,6 @@ override WORKGROUP_SIZE: u32 = 64u;
 // Memory order of input and output, constant per pipeline (as in grid-sample-2d.wgsl).
 override CHANNELS_LAST: bool = false;
 
-// Params (the call's shape and row pitch): sample-params.wgsl, appended by the host.
-
-// input (binding 0) and grid (binding 1) and their loads, load_input and load_grid, come from the
-// storage file the host appends: grid-sample-storage-float32 or -float16 (float16 values in u32 words).
 @group(0) @binding(2) var<storage, read_write> output: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 

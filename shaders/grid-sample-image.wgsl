@@ -1,6 +1,8 @@
 // grid_sample of an RGBA8 image texture into an RGBA8 storage texture: one invocation per output
-// pixel, the four channels as one vec4. Same coordinate math as grid-sample-2d.wgsl (coordinates.wgsl
-// is appended by the host); values are the texture's [0, 1] floats, rounded to 8 bits on store.
+// pixel, the four channels as one vec4. Same coordinate math as grid-sample-2d.wgsl; values are the
+// texture's [0, 1] floats, rounded to 8 bits on store.
+
+// #import coordinates.wgsl (coordinate math, PADDING, ALIGN_CORNERS and cubic_coefficients)
 
 // 0 bilinear, 1 nearest, 2 bicubic
 override MODE: u32 = 0u;

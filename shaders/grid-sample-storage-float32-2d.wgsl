@@ -1,5 +1,5 @@
-// float32 storage of grid-sample-2d.wgsl (the default): input and grid as they are in memory. The host
-// appends this file after the kernel; grid-sample-storage-float16-2d.wgsl is its float16 twin.
+// float32 storage of grid-sample-2d.wgsl (the default): input and grid as they are in memory, and
+// their loads. grid-sample-storage-float16-2d.wgsl is its float16 twin; the kernel record picks one.
 
 @group(0) @binding(0) var<storage, read> input: array<f32>;
 @group(0) @binding(1) var<storage, read> grid: array<vec2<f32>>;

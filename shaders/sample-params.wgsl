@@ -1,6 +1,6 @@
 // The uniform of the grid_sample kernels, forward and backward, 2-D and 3-D: the shape of one call,
-// written by sampleParams (src/gpu/variants.ts) into a 48-byte buffer. 2-D calls have in_d = out_d = 1.
-// The host appends this file to each of those kernels.
+// filled by field name from SAMPLE_UNIFORM (src/gpu/ops/grid-sample.ts). 2-D calls have
+// in_d = out_d = 1.
 
 struct Params {
   n: u32,

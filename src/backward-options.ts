@@ -1,38 +1,22 @@
 // Shape checks of the backward passes, shared by the CPU and GPU paths; every check runs before any work.
-import {
-  type AffineGeometry,
-  affineGeometry,
-  checkShape,
-  layoutOf,
-  type SampleGeometry,
-  sampleGeometry,
-} from './options.js';
-import type { GridSampleOptions } from './types.js';
+import { type AffineGeometry, affineGeometry, checkShape, type SampleGeometry, sampleGeometry } from './options.js';
+import type { Layout } from './types.js';
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 const sameShape = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((d, i) => d === b[i]);
 
 /**
- * The backward passes take channels-first tensors only: a channels-last call is refused before its
- * shapes are read (they would be misread as [N, C, H, W]).
+ * Validates the shapes of grid_sample's backward: gradOutput must have the forward's output shape (in
+ * the input's layout).
  */
-export function rejectChannelsLast(op: string, options: GridSampleOptions | undefined): void {
-  if (layoutOf(options) === 'nhwc') {
-    throw new RangeError(
-      `${op}: layout 'nhwc' is not supported by the backward passes; give gradOutput, input and gradients channels-first ` +
-        "([N, C, H, W] / [N, C, D, H, W], layout 'nchw'), e.g. transposed from channels-last",
-    );
-  }
-}
-
-/** Validates the shapes of grid_sample's backward: gradOutput must have the forward's output shape. */
 export function backwardGeometry(
   gradOutputShape: readonly number[],
   inputShape: readonly number[],
   gridShape: readonly number[],
+  layout: Layout = 'nchw',
 ): SampleGeometry {
-  const geo = sampleGeometry(inputShape, gridShape);
+  const geo = sampleGeometry(inputShape, gridShape, layout);
   checkShape('gradOutput shape', gradOutputShape);
   if (!sameShape(gradOutputShape, geo.outputShape)) {
     throw new RangeError(

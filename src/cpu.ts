@@ -1,4 +1,4 @@
-// The `webgpu-grid-sample/cpu` entry: the CPU reference alone, with no WebGPU code.
+// The `webgpu-grid-sample/cpu` entry: the CPU reference and the wasm backend, with no WebGPU code.
 
 export { affineGridCpu } from './cpu/affine-grid.js';
 export { affineGridBackwardCpu } from './cpu/affine-grid-backward.js';
@@ -9,10 +9,13 @@ export { gridFromFlow } from './flow.js';
 export { imageFromTensor, tensorFromImage } from './image-data.js';
 export type {
   AffineGridOptions,
+  GridSampleBackwardOptions,
   GridSampleOptions,
   ImageDataLike,
   Layout,
   Mode,
   PaddingMode,
+  SamplingOptions,
   Tensor,
 } from './types.js';
+export { type WasmKernel, WasmSampler, type WasmSamplerOptions } from './wasm/sampler.js';

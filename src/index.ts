@@ -7,7 +7,6 @@ export { type GridSampleGradients, gridSampleBackwardCpu } from './cpu/grid-samp
 export { msDeformAttnCpu } from './cpu/ms-deform-attn.js';
 export { DeviceLostError, GPUExecutionError, WebGPUUnavailableError } from './errors.js';
 export { gridFromFlow } from './flow.js';
-export type { EncodeAffineGridBackwardArgs, EncodeGridSampleBackwardArgs } from './gpu/backward.js';
 export {
   type CanvasLike,
   type EncodeWarpImageArgs,
@@ -15,11 +14,14 @@ export {
   type ImageLike,
   readImage,
   textureFromImage,
+  type WarpImageOptions,
   warpImage,
-} from './gpu/image.js';
+} from './gpu/ops/warp-image.js';
 export {
   type EncodeAffineGridArgs,
+  type EncodeAffineGridBackwardArgs,
   type EncodeGridSampleArgs,
+  type EncodeGridSampleBackwardArgs,
   GridSampler,
   type GridSamplerOptions,
 } from './gpu/sampler.js';
@@ -28,10 +30,14 @@ export { imageFromTensor, tensorFromImage } from './image-data.js';
 export type {
   AffineGridOptions,
   Dtype,
+  EncodeGridSampleOptions,
+  GridSampleBackwardOptions,
   GridSampleOptions,
   ImageDataLike,
   Layout,
   Mode,
   PaddingMode,
+  SamplingOptions,
   Tensor,
 } from './types.js';
+export { type WasmKernel, WasmSampler, type WasmSamplerOptions } from './wasm/sampler.js';

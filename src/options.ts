@@ -1,5 +1,14 @@
 // Defaults (PyTorch's) and validation shared by the CPU and GPU paths: every check runs before any work.
-import type { AffineGridOptions, Dtype, GridSampleOptions, Layout, Mode, PaddingMode, Tensor } from './types.js';
+import type {
+  AffineGridOptions,
+  Dtype,
+  EncodeGridSampleOptions,
+  GridSampleOptions,
+  Layout,
+  Mode,
+  PaddingMode,
+  Tensor,
+} from './types.js';
 
 const MODES: readonly Mode[] = ['bilinear', 'nearest', 'bicubic'];
 const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'border', 'reflection'];
@@ -53,11 +62,12 @@ function describe(value: unknown): string {
 }
 
 /**
- * The options with PyTorch's defaults, checked. `dtype: 'float16'` is accepted only where
- * `float16Storage` says the caller works on float16 buffers (GridSampler.encodeGridSample).
+ * The options with PyTorch's defaults, checked. Every entry point resolves its options here, typed
+ * or not (JavaScript callers): `dtype: 'float16'` is accepted only where `float16Storage` says the
+ * caller works on float16 buffers (GridSampler.encodeGridSample).
  */
 export function resolveOptions(
-  options: GridSampleOptions | undefined,
+  options: EncodeGridSampleOptions | undefined,
   spatialDims: 2 | 3,
   float16Storage = false,
 ): ResolvedOptions {

@@ -36,30 +36,64 @@ export type Layout = 'nchw' | 'nhwc';
 export type Dtype = 'float32' | 'float16';
 
 /**
- * Options of `grid_sample`; every default is PyTorch's.
+ * The sampling options every grid_sample entry point takes (the backward passes and `warpImage`
+ * take only these); every default is PyTorch's.
  *
  * @example
- * const options: GridSampleOptions = { mode: 'nearest', paddingMode: 'border', alignCorners: true };
+ * const options: SamplingOptions = { mode: 'bicubic', paddingMode: 'border', alignCorners: true };
  */
-export interface GridSampleOptions {
+export interface SamplingOptions {
   /** Default `'bilinear'` (trilinear for 5-D input). */
   mode?: Mode;
   /** Default `'zeros'`. */
   paddingMode?: PaddingMode;
   /** Default `false`: -1 and +1 are the outer edges of the corner pixels, not their centres. */
   alignCorners?: boolean;
+}
+
+/**
+ * Options of `grid_sample` (`gridSampleCpu`, `gridSample`, `GridSampler.gridSample`); every default is
+ * PyTorch's.
+ *
+ * @example
+ * const options: GridSampleOptions = { mode: 'nearest', paddingMode: 'border', alignCorners: true };
+ */
+export interface GridSampleOptions extends SamplingOptions {
   /**
    * Default `'nchw'`. `'nhwc'`: the input is channels-last `[N, H, W, C]` (`[N, D, H, W, C]`) and so
    * is the output, `[N, H_out, W_out, C]`; the grid is unchanged. Read as is, without a transpose.
-   * The backward passes take `'nchw'` only.
    */
   layout?: Layout;
+}
+
+/**
+ * Options of `GridSampler.encodeGridSample`: those of grid_sample, and the element type of its buffers.
+ *
+ * @example
+ * sampler.encodeGridSample(encoder, args, { mode: 'bilinear', dtype: 'float16' } satisfies EncodeGridSampleOptions);
+ */
+export interface EncodeGridSampleOptions extends GridSampleOptions {
   /**
-   * Default `'float32'`. `'float16'` works with `GridSampler.encodeGridSample` only: its input, grid and
-   * output buffers then hold float16 values (2 bytes each); the arithmetic is float32. Everywhere else
-   * (Tensor data is a Float32Array) it is a TypeError.
+   * Default `'float32'`. `'float16'`: the input, grid and output buffers hold float16 values (2 bytes
+   * each); the arithmetic is float32.
    */
   dtype?: Dtype;
+}
+
+/**
+ * Options of the backward of grid_sample (`gridSampleBackwardCpu`, `GridSampler.gridSampleBackward`,
+ * `GridSampler.encodeGridSampleBackward`): the forward's options.
+ *
+ * @example
+ * const grads = gridSampleBackwardCpu(gradOutput, input, grid, { mode: 'bicubic' } satisfies GridSampleBackwardOptions);
+ * const channelsLast = gridSampleBackwardCpu(gradOutputNhwc, inputNhwc, grid, { layout: 'nhwc' });
+ */
+export interface GridSampleBackwardOptions extends SamplingOptions {
+  /**
+   * Default `'nchw'`. `'nhwc'`: input, gradOutput and gradInput are channels-last (`[N, H, W, C]`,
+   * `[N, H_out, W_out, C]`, 3-D likewise), read and written as they are; grid and gradGrid are unchanged.
+   */
+  layout?: Layout;
 }
 
 /**

@@ -4,7 +4,7 @@
 import type * as OrtWeb from 'onnxruntime-web';
 import { gridSampleModel } from '../../examples/onnx-model.js';
 import type { Contender } from '../contender.js';
-import { timeWall } from '../contender.js';
+import { timeWallAndCpu } from '../contender.js';
 import { PassTimer, type WorkClock } from '../pass-timer.js';
 import type { Workload } from '../workloads.js';
 import { createBuffer, timeGpu } from './ours.js';
@@ -133,7 +133,7 @@ export function ortCpu(ort: Ort, id: 'ort-wasm' | 'ort-node', ep: 'wasm' | 'cpu'
         grid: new ort.Tensor('float32', grid.data, grid.shape),
       };
       return {
-        run: () => timeWall(() => session.run(feeds)),
+        run: () => timeWallAndCpu(() => session.run(feeds)),
         output: async () => (await session.run(feeds)).Y.data as Float32Array,
         release: () => session.release(),
       };

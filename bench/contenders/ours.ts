@@ -1,10 +1,10 @@
 // Our side: the GPU kernel on GPU-resident buffers (timestamps and submit-to-done), the Tensor API end
 // to end (upload, run, readback), and the CPU reference.
 
-import type { GridSampler, Layout } from '../../src/index.js';
+import type { GridSampler, Layout, WasmSampler } from '../../src/index.js';
 import { gridSampleCpu } from '../../src/index.js';
 import type { Contender, Measurement } from '../contender.js';
-import { timeWall } from '../contender.js';
+import { timeWall, timeWallAndCpu } from '../contender.js';
 import { toChannelsFirst, toChannelsLast } from '../layout.js';
 import type { PassTimer } from '../pass-timer.js';
 import { elements, optionsOf, outputShapeOf } from '../workloads.js';
@@ -131,8 +131,29 @@ export function oursCpu(): Contender {
     async prepare(workload, { input, grid }) {
       const options = optionsOf(workload);
       return {
-        run: () => timeWall(() => gridSampleCpu(input, grid, options)),
+        run: () => timeWallAndCpu(() => gridSampleCpu(input, grid, options)),
         output: async () => gridSampleCpu(input, grid, options).data,
+        release: () => {},
+      };
+    },
+  };
+}
+
+/**
+ * The wasm backend end to end: WasmSampler.gridSample copies input and grid into the kernels' memory,
+ * samples (on `sampler.threads` threads) and copies the output into a new Float32Array.
+ */
+export function oursWasm(sampler: WasmSampler, id: 'ours-wasm-1' | 'ours-wasm-n'): Contender {
+  const threads = `${sampler.threads} thread${sampler.threads === 1 ? '' : 's'}`;
+  return {
+    id,
+    label: `ours, wasm SIMD, ${threads}`,
+    timing: `WasmSampler.gridSample() on ${threads} (${sampler.kernel}): copy in, sample, copy out`,
+    async prepare(workload, { input, grid }) {
+      const options = optionsOf(workload);
+      return {
+        run: () => timeWallAndCpu(() => sampler.gridSample(input, grid, options)),
+        output: async () => (await sampler.gridSample(input, grid, options)).data,
         release: () => {},
       };
     },

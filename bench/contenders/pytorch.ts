@@ -82,7 +82,7 @@ function pytorchOn(device: TorchDevice): PytorchContender {
     timing:
       device === 'cuda'
         ? 'CUDA events around F.grid_sample; wall = the python call with synchronize'
-        : 'F.grid_sample wall time in python, 1 thread',
+        : 'F.grid_sample wall and thread CPU time in python, 1 thread',
     async version() {
       start();
       const h = await hello;
@@ -110,7 +110,11 @@ function pytorchOn(device: TorchDevice): PytorchContender {
       return {
         run: async () => {
           const r = await w.call({ cmd: 'run' });
-          return { wall: Number(r.ms), ...(r.gpu_ms !== undefined ? { gpu: Number(r.gpu_ms) } : {}) };
+          return {
+            wall: Number(r.ms),
+            ...(r.gpu_ms !== undefined ? { gpu: Number(r.gpu_ms) } : {}),
+            ...(r.cpu_ms !== undefined ? { cpu: Number(r.cpu_ms) } : {}),
+          };
         },
         output: async () => {
           await w.call({ cmd: 'output', path: files.output });

@@ -181,7 +181,7 @@ export class Controls {
 
   private buildBackendButtons(): void {
     const container = byId('backend-buttons');
-    const labels: Record<DemoBackend, string> = { webgpu: 'WebGPU', cpu: 'CPU reference' };
+    const labels: Record<DemoBackend, string> = { webgpu: 'WebGPU', cpu: 'CPU' };
     for (const backend of BACKENDS) {
       const button = document.createElement('button');
       button.type = 'button';

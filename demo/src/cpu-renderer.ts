@@ -1,6 +1,7 @@
-// The CPU backend: the grid from the library's warps (or the demo's brush), the library's
-// gridSampleCpu, then putImageData on a 2-D canvas.
-import { type GridSampleOptions, gridSampleCpu, type Tensor } from '../../src/index.js';
+// The CPU backend: the grid from the library's warps (or the demo's brush), the library's wasm
+// sampler, then putImageData on a 2-D canvas. The compare view checks WebGPU against gridSampleCpu,
+// the reference.
+import { type GridSampleOptions, gridSampleCpu, type Tensor, WasmSampler } from '../../src/index.js';
 import { warpGrid } from '../../src/warps.js';
 import { brushGrid } from './brush.js';
 import type { WarpFrame } from './warp-math.js';
@@ -23,6 +24,7 @@ export function toImageData(planar: Float32Array, width: number, height: number)
 
 export class CpuRenderer {
   private readonly context: CanvasRenderingContext2D;
+  private sampler: Promise<WasmSampler> | undefined;
 
   constructor(readonly canvas: HTMLCanvasElement) {
     // a CPU-side canvas: every frame is written with putImageData, and PNG downloads read it back
@@ -31,8 +33,19 @@ export class CpuRenderer {
     this.context = context;
   }
 
-  /** Warps `input` on the CPU: the output [1, 3, H, W]. */
-  compute(input: Tensor, frame: WarpFrame, displacement: Float32Array, options: GridSampleOptions): Float32Array {
+  /** Warps `input` on the CPU with the wasm sampler: the output [1, 3, H, W]. */
+  async compute(
+    input: Tensor,
+    frame: WarpFrame,
+    displacement: Float32Array,
+    options: GridSampleOptions,
+  ): Promise<Float32Array> {
+    this.sampler ??= WasmSampler.create();
+    return (await (await this.sampler).gridSample(input, cpuGrid(frame, displacement), options)).data;
+  }
+
+  /** The same warp by gridSampleCpu, the TypeScript reference the compare view checks WebGPU against. */
+  reference(input: Tensor, frame: WarpFrame, displacement: Float32Array, options: GridSampleOptions): Float32Array {
     return gridSampleCpu(input, cpuGrid(frame, displacement), options).data;
   }
 

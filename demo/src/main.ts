@@ -189,19 +189,19 @@ async function drawFrame(): Promise<void> {
     const afterSubmit = onGpu && snapshot ? () => snapshot(gpuCanvas) : undefined;
     timings.add('webgpu', await gpu.render(frame, options, afterSubmit));
   }
-  let cpuOutput: Float32Array | undefined;
-  if (!onGpu || compare) {
+  if (!onGpu) {
     const start = performance.now();
-    cpuOutput = cpu.compute(image.tensor, frame, displacement, options);
-    if (!onGpu) cpu.draw(cpuOutput, width, height);
+    cpu.draw(await cpu.compute(image.tensor, frame, displacement, options), width, height);
     timings.add('cpu', performance.now() - start);
-    if (!onGpu) snapshot?.(cpuCanvas);
+    snapshot?.(cpuCanvas);
   }
-  if (gpu && compare && cpuOutput) showComparison(await gpu.readOutput(), cpuOutput, width, height);
+  if (gpu && compare) {
+    showComparison(await gpu.readOutput(), cpu.reference(image.tensor, frame, displacement, options), width, height);
+  }
   controls.setTiming('webgpu', timings.summary('webgpu'));
   controls.setTiming('cpu', timings.summary('cpu'));
   byId('output-caption').textContent =
-    `${onGpu ? 'WebGPU' : 'CPU reference'} · ${width} × ${height} · ${state.mode}, ${state.padding}` +
+    `${onGpu ? 'WebGPU' : 'CPU'} · ${width} × ${height} · ${state.mode}, ${state.padding}` +
     `${state.alignCorners ? ', alignCorners' : ''}`;
   byId('image-info').textContent = `${image.name}: ${image.width} × ${image.height} pixels.`;
   body.dataset.backend = onGpu ? 'webgpu' : 'cpu';

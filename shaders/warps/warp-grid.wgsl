@@ -1,10 +1,11 @@
 // Sampling grids of the image warps (the `webgpu-grid-sample/warps` entry): one invocation per output
 // pixel writes the normalized input point (x, y) that grid_sample reads for it. WARP picks the formula;
-// src/warps/cpu.ts is the same arithmetic in TypeScript, and src/warps/gpu.ts runs this kernel.
+// src/warps/cpu.ts is the same arithmetic in TypeScript, and src/warps/gpu.ts declares this kernel.
 
 // 0 lens, 1 swirl, 2 ripple, 3 perspective, 4 affine (WARP_CODES in src/warps/gpu.ts)
 override WARP: u32 = 0u;
 override ALIGN_CORNERS: bool = false;
+override WORKGROUP_SIZE: u32 = 64u;
 
 struct Params {
   width: u32,
@@ -12,6 +13,8 @@ struct Params {
   // isotropic units per normalized unit, (W, H) / min(W, H): circles stay round on any aspect
   aspect: vec2<f32>,
   center: vec2<f32>,
+  // invocations per dispatch row: past 65,535 workgroups the dispatch folds into a second dimension
+  row_pitch: u32,
   // per-warp scalars, named in each function
   a: vec4<f32>,
   // perspective: rows of the 3x3 homography from output to input normalized coordinates;
@@ -80,13 +83,16 @@ fn ripple(q: vec2<f32>) -> vec2<f32> {
   return q * (1.0 + offset / r);
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn warp_grid(@builtin(global_invocation_id) gid: vec3<u32>) {
-  if (gid.x >= params.width || gid.y >= params.height) {
+  // the grid fits one binding, so its pixel count fits a u32
+  let index = gid.x + gid.y * params.row_pitch;
+  if (index >= params.width * params.height) {
     return;
   }
-  let index = gid.y * params.width + gid.x;
-  let u = vec2<f32>(base_coordinate(gid.x, params.width), base_coordinate(gid.y, params.height));
+  let y = index / params.width;
+  let x = index - y * params.width;
+  let u = vec2<f32>(base_coordinate(x, params.width), base_coordinate(y, params.height));
   var point: vec2<f32>;
   if (WARP == 4u) {
     // affine_grid: theta times (x, y, 1)

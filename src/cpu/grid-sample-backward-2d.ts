@@ -1,6 +1,7 @@
 // Backward of 2-D grid_sample on the CPU, after PyTorch's CPU kernel (ApplyGridSample::backward).
 // Coordinates, taps and weights are the forward's float32 values (grid-sample-2d.ts), so gradInput is
-// exactly the adjoint of the forward; the sums themselves run in float64 and are rounded once.
+// exactly the adjoint of the forward; the sums themselves run in float64 and are rounded once. Channels
+// first or last: only the strides differ (layoutStrides, as in the forward).
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import {
   computeCoordinates,
@@ -10,6 +11,7 @@ import {
   unnormalize,
 } from './coordinates.js';
 import { chainGrad, computeSourceIndexGrad, cubicCoefficientsGrad, unnormalizeGrad } from './coordinates-grad.js';
+import { layoutStrides } from './grid-sample-2d.js';
 
 const f = Math.fround;
 
@@ -34,6 +36,8 @@ const bilinear: Backward2d = ({ gradOutput, input, grid, gradInput, gradGrid }, 
   const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
   const inPlane = H * W;
   const outPlane = outH * outW;
+  const { inPixel: xs, inChannel: cs, outPixel: oxs, outChannel: ocs } = layoutStrides(geo);
+  const ys = W * xs; // between rows
   for (let b = 0; b < N; b++) {
     for (let p = 0; p < outPlane; p++) {
       const gi = (b * outPlane + p) * 2;
@@ -57,9 +61,9 @@ const bilinear: Backward2d = ({ gradOutput, input, grid, gradInput, gradGrid }, 
       const inY1 = y0 + 1 >= 0 && y0 + 1 < H;
       let sumX = 0;
       let sumY = 0;
-      let base = b * C * inPlane + y0 * W + x0;
-      let outIndex = b * C * outPlane + p;
-      for (let c = 0; c < C; c++, base += inPlane, outIndex += outPlane) {
+      let base = b * C * inPlane + y0 * ys + x0 * xs;
+      let outIndex = b * C * outPlane + p * oxs;
+      for (let c = 0; c < C; c++, base += cs, outIndex += ocs) {
         const go = gradOutput[outIndex];
         let vNw = 0;
         let vNe = 0;
@@ -70,16 +74,16 @@ const bilinear: Backward2d = ({ gradOutput, input, grid, gradInput, gradGrid }, 
           vNw = input[base];
         }
         if (inY0 && inX1) {
-          gradInput[base + 1] += f(s * w) * go;
-          vNe = input[base + 1];
+          gradInput[base + xs] += f(s * w) * go;
+          vNe = input[base + xs];
         }
         if (inY1 && inX0) {
-          gradInput[base + W] += f(n * e) * go;
-          vSw = input[base + W];
+          gradInput[base + ys] += f(n * e) * go;
+          vSw = input[base + ys];
         }
         if (inY1 && inX1) {
-          gradInput[base + W + 1] += f(n * w) * go;
-          vSe = input[base + W + 1];
+          gradInput[base + ys + xs] += f(n * w) * go;
+          vSe = input[base + ys + xs];
         }
         // d out / d x and d out / d y of the bilinear blend
         sumX += ((vNe - vNw) * s + (vSe - vSw) * n) * go;
@@ -96,6 +100,7 @@ const nearest: Backward2d = ({ gradOutput, grid, gradInput, gradGrid }, geo, { p
   const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
   const inPlane = H * W;
   const outPlane = outH * outW;
+  const { inPixel: xs, inChannel: cs, outPixel: oxs, outChannel: ocs } = layoutStrides(geo);
   gradGrid.fill(0);
   for (let b = 0; b < N; b++) {
     for (let p = 0; p < outPlane; p++) {
@@ -105,9 +110,9 @@ const nearest: Backward2d = ({ gradOutput, grid, gradInput, gradGrid }, geo, { p
       const ix = roundHalfEven(computeSourceIndex(gx, W, paddingMode, alignCorners));
       const iy = roundHalfEven(computeSourceIndex(gy, H, paddingMode, alignCorners));
       if (ix < 0 || ix >= W || iy < 0 || iy >= H) continue;
-      let inIndex = b * C * inPlane + iy * W + ix;
-      let outIndex = b * C * outPlane + p;
-      for (let c = 0; c < C; c++, inIndex += inPlane, outIndex += outPlane) gradInput[inIndex] += gradOutput[outIndex];
+      let inIndex = b * C * inPlane + (iy * W + ix) * xs;
+      let outIndex = b * C * outPlane + p * oxs;
+      for (let c = 0; c < C; c++, inIndex += cs, outIndex += ocs) gradInput[inIndex] += gradOutput[outIndex];
     }
   }
 };
@@ -118,6 +123,7 @@ const bicubic: Backward2d = ({ gradOutput, input, grid, gradInput, gradGrid }, g
   const { n: N, c: C, inH: H, inW: W, outH, outW } = geo;
   const inPlane = H * W;
   const outPlane = outH * outW;
+  const { inPixel: xs, inChannel: cs, outPixel: oxs, outChannel: ocs } = layoutStrides(geo);
   const cx = new Float64Array(4);
   const cy = new Float64Array(4);
   const dcx = new Float64Array(4);
@@ -145,14 +151,14 @@ const bicubic: Backward2d = ({ gradOutput, input, grid, gradInput, gradGrid }, g
       for (let i = 0; i < 4; i++) {
         const ix = Math.trunc(computeCoordinates(f(x0 - 1 + i), W, paddingMode, alignCorners));
         const iy = Math.trunc(computeCoordinates(f(y0 - 1 + i), H, paddingMode, alignCorners));
-        tapX[i] = ix >= 0 && ix < W ? ix : -1;
-        tapY[i] = iy >= 0 && iy < H ? iy * W : -1;
+        tapX[i] = ix >= 0 && ix < W ? ix * xs : -1;
+        tapY[i] = iy >= 0 && iy < H ? iy * W * xs : -1;
       }
       let sumX = 0;
       let sumY = 0;
       let plane = b * C * inPlane;
-      let outIndex = b * C * outPlane + p;
-      for (let c = 0; c < C; c++, plane += inPlane, outIndex += outPlane) {
+      let outIndex = b * C * outPlane + p * oxs;
+      for (let c = 0; c < C; c++, plane += cs, outIndex += ocs) {
         const go = gradOutput[outIndex];
         for (let j = 0; j < 4; j++) {
           if (tapY[j] < 0) continue;

@@ -1,9 +1,11 @@
 // Backward of 5-D (volumetric) grid_sample on the CPU: trilinear and nearest, after PyTorch's
 // grid_sampler_3d_backward_cpu_impl. Coordinates and weights are the forward's float32 values
-// (grid-sample-3d.ts); sums run in float64 and are rounded once.
+// (grid-sample-3d.ts); sums run in float64 and are rounded once. Channels first or last: only the
+// strides differ (layoutStrides).
 import type { ResolvedOptions, SampleGeometry } from '../options.js';
 import { computeSourceIndex, roundHalfEven } from './coordinates.js';
 import { chainGrad, computeSourceIndexGrad } from './coordinates-grad.js';
+import { layoutStrides } from './grid-sample-2d.js';
 import type { BackwardBuffers } from './grid-sample-backward-2d.js';
 import { trilinearCorners } from './trilinear.js';
 
@@ -15,6 +17,7 @@ export function gridSampleBackward3d(
   const { n: N, c: C, inD: D, inH: H, inW: W, outD, outH, outW } = geo;
   const inVolume = D * H * W;
   const outVolume = outD * outH * outW;
+  const { inPixel: xs, inChannel: cs, outPixel: oxs, outChannel: ocs } = layoutStrides(geo);
   const corner = new Int32Array(8); // input offset of each corner, -1 when outside
   const weight = new Float64Array(8);
   const faces = new Float64Array(6); // distances to the far and near faces: x's, y's, z's
@@ -34,20 +37,24 @@ export function gridSampleBackward3d(
       const y = computeSourceIndex(gy, H, paddingMode, alignCorners);
       const z = computeSourceIndex(gz, D, paddingMode, alignCorners);
       let plane = b * C * inVolume;
-      let outIndex = b * C * outVolume + p;
+      let outIndex = b * C * outVolume + p * oxs;
       if (mode === 'nearest') {
         // piecewise constant: zero grid gradient, gradOutput goes to the voxel picked
         const ix = roundHalfEven(x);
         const iy = roundHalfEven(y);
         const iz = roundHalfEven(z);
         if (ix < 0 || ix >= W || iy < 0 || iy >= H || iz < 0 || iz >= D) continue;
-        const offset = (iz * H + iy) * W + ix;
-        for (let c = 0; c < C; c++, plane += inVolume, outIndex += outVolume) {
+        const offset = ((iz * H + iy) * W + ix) * xs;
+        for (let c = 0; c < C; c++, plane += cs, outIndex += ocs) {
           gradInput[plane + offset] += gradOutput[outIndex];
         }
         continue;
       }
       trilinearCorners(x, y, z, D, H, W, corner, weight, faces);
+      if (xs !== 1) {
+        // channels last: a voxel is C floats apart
+        for (let k = 0; k < 8; k++) if (corner[k] >= 0) corner[k] *= xs;
+      }
       for (let k = 0; k < 8; k++) {
         const dx = k & 1;
         const dy = (k >> 1) & 1;
@@ -60,7 +67,7 @@ export function gridSampleBackward3d(
       let sumX = 0;
       let sumY = 0;
       let sumZ = 0;
-      for (let c = 0; c < C; c++, plane += inVolume, outIndex += outVolume) {
+      for (let c = 0; c < C; c++, plane += cs, outIndex += ocs) {
         const go = gradOutput[outIndex];
         for (let k = 0; k < 8; k++) {
           if (corner[k] < 0) continue;

@@ -1,31 +1,21 @@
-// Splits tensors too large for one storage binding into pieces that fit: grid_sample along batch, then
-// channels (channels first only), then output rows; affine_grid along batch, then grid points. Pure
-// arithmetic (unit-tested without a GPU); the sampler uploads or copies each piece into its own
-// buffers and runs it on its own.
+// Splits tensors too large for one storage binding into pieces that fit: grid_sample (forward and
+// backward) along batch, then channels (channels first only), then output rows; affine_grid along
+// batch, then grid points (its backward plans its own pieces of whole chunks, in
+// ops/affine-grid-backward.ts). Pure arithmetic (unit-tested without a GPU); the ops upload or copy
+// each piece into its own buffers and run it on its own.
 import type { AffineGeometry, SampleGeometry } from '../options.js';
+import type { ChunkLimit, ElementRange, Run } from './runs.js';
 
-/** Bytes per binding never exceeded, whatever the device allows: the kernels index with u32. */
-export const MAX_INDEXABLE_BYTES = 2 ** 32 - 4;
-
-/** The largest binding this sampler uses, and the name of the limit that sets it (for errors). */
-export interface ChunkLimit {
-  bytes: number;
-  name: string;
-}
-
-export function chunkLimit(
-  limits: Pick<GPUSupportedLimits, 'maxStorageBufferBindingSize' | 'maxBufferSize'>,
-  maxChunkBytes?: number,
-): ChunkLimit {
-  const candidates: ChunkLimit[] = [
-    { bytes: maxChunkBytes ?? Infinity, name: 'maxChunkBytes' },
-    { bytes: limits.maxStorageBufferBindingSize, name: 'maxStorageBufferBindingSize' },
-    { bytes: limits.maxBufferSize, name: 'maxBufferSize' },
-    { bytes: MAX_INDEXABLE_BYTES, name: 'the u32 index range of the kernels' },
-  ];
-  const smallest = candidates.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-  return { bytes: Math.floor(smallest.bytes / 4) * 4, name: smallest.name };
-}
+export {
+  type ChunkLimit,
+  chunkLimit,
+  type ElementRange,
+  elementsOf,
+  isWhole,
+  MAX_INDEXABLE_BYTES,
+  type Run,
+  runOf,
+} from './runs.js';
 
 /** One grid_sample piece: batch items, channels and output rows (D_out * H_out rows of W_out points). */
 export interface SamplePiece {
@@ -35,19 +25,6 @@ export interface SamplePiece {
   channels: number;
   row: number;
   rows: number;
-}
-
-/** A contiguous range of float32 elements. */
-export interface ElementRange {
-  start: number;
-  length: number;
-}
-
-/** Where a piece's output goes: `length` elements from `from` in the piece to `to` in the full output. */
-export interface OutputRun {
-  from: number;
-  to: number;
-  length: number;
 }
 
 const outRows = (geo: SampleGeometry) => geo.outD * geo.outH;
@@ -198,7 +175,7 @@ export function gridRange(geo: SampleGeometry, piece: SamplePiece): ElementRange
  * Where the piece's output lands in the full output: one run, or one per channel for a row piece
  * (channels last, rows hold all their channels: one run).
  */
-export function outputRuns(geo: SampleGeometry, piece: SamplePiece): OutputRun[] {
+export function outputRuns(geo: SampleGeometry, piece: SamplePiece): Run[] {
   const plane = outPlane(geo);
   const first = (piece.batch * geo.c + piece.channel) * plane;
   if (piece.rows === outRows(geo)) return [{ from: 0, to: first, length: piece.batches * piece.channels * plane }];

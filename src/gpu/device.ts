@@ -5,7 +5,19 @@ export function navigatorGpu(): GPU | undefined {
   return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
 }
 
-/** Creates a device on the default adapter, asking for the adapter's largest buffer limits. */
+/**
+ * The default adapter; where there is none, a compatibility-mode adapter (WebGPU's `featureLevel:
+ * 'compatibility'`: OpenGL ES and older Direct3D 11 class hardware), on which every kernel runs: they stay
+ * within its limits and use no feature it lacks.
+ */
+async function requestAdapter(gpu: GPU): Promise<GPUAdapter | null> {
+  return (await gpu.requestAdapter()) ?? (await gpu.requestAdapter({ featureLevel: 'compatibility' }));
+}
+
+/**
+ * Creates a device on the default adapter (or a compatibility-mode one, where there is no core adapter),
+ * asking for the adapter's largest buffer limits.
+ */
 export async function requestDevice(): Promise<GPUDevice> {
   const gpu = navigatorGpu();
   if (!gpu) {
@@ -15,11 +27,11 @@ export async function requestDevice(): Promise<GPUDevice> {
         '{ device } (see README); or use gridSampleCpu / backend: "cpu".',
     );
   }
-  const adapter = await gpu.requestAdapter();
+  const adapter = await requestAdapter(gpu);
   if (!adapter) {
     throw new WebGPUUnavailableError(
-      'WebGPU is present but navigator.gpu.requestAdapter() found no adapter (GPU blocklisted or no ' +
-        'driver); use gridSampleCpu / backend: "cpu", or pass { device }.',
+      'WebGPU is present but navigator.gpu.requestAdapter() found no adapter, core or compatibility mode (GPU ' +
+        'blocklisted or no driver); use gridSampleCpu / backend: "cpu", or pass { device }.',
     );
   }
   return adapter.requestDevice({

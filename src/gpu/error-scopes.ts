@@ -4,12 +4,14 @@ import { GPUExecutionError } from '../errors.js';
 
 /**
  * Runs `work` (synchronous WebGPU calls only: no await inside) in validation and out-of-memory error
- * scopes. `errors` rejects with a GPUExecutionError naming `what` if WebGPU reported one.
+ * scopes. `errors` rejects with a GPUExecutionError naming `what` if WebGPU reported one; `rewrite`
+ * may map its message (WGSL positions to their files, see wgsl.ts).
  */
 export function withErrorScopes<T>(
   device: GPUDevice,
   what: string,
   work: () => T,
+  rewrite: (message: string) => string = (message) => message,
 ): { value: T; errors: Promise<void> } {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
@@ -31,7 +33,8 @@ export function withErrorScopes<T>(
           'with a smaller maxChunkBytes so that large tensors go through smaller buffers',
       );
     }
-    if (invalid) throw new GPUExecutionError(`${what}: WebGPU reported a validation error: ${invalid.message.trim()}`);
+    if (invalid)
+      throw new GPUExecutionError(`${what}: WebGPU reported a validation error: ${rewrite(invalid.message.trim())}`);
   });
   errors.catch(() => {}); // reported where the caller awaits it; never an unhandled rejection
   return { value, errors };

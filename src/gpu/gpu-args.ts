@@ -83,3 +83,21 @@ export function checkBuffer(name: string, buffer: unknown, elements: number, dty
   }
   return bytes;
 }
+
+/**
+ * Checks, before anything is recorded, that a caller's buffer that an encode* call reads (COPY_SRC) or
+ * writes (COPY_DST) in pieces allows the copies.
+ */
+export function checkSliceUsage(
+  op: string,
+  name: string,
+  buffer: GPUBuffer,
+  sliced: boolean,
+  flag: 'COPY_SRC' | 'COPY_DST',
+): void {
+  if (sliced && !(buffer.usage & BufferUsage[flag])) {
+    throw new TypeError(
+      `${op}: the ${name} buffer needs GPUBufferUsage.${flag}: the call is larger than one storage binding, so it runs in pieces copied ${flag === 'COPY_SRC' ? 'out of' : 'into'} it`,
+    );
+  }
+}

@@ -1,181 +1,78 @@
-// Compute pipelines, compiled once per (device, kernel, override constants) and shared by every
-// sampler on that device. Shapes travel in uniforms, so a new shape never recompiles.
+// Compiled pipelines, once per (device, kernel, override constants), shared by every context on the
+// device: they are immutable and slow to compile (seconds for some variants on SwiftShader). Shapes
+// travel in uniforms, so a new shape never recompiles.
+import { GPUExecutionError } from '../errors.js';
+import { withErrorScopes } from './error-scopes.js';
+import { type Kernel, layoutEntry, type OverrideConstants, type Variant, WORKGROUP_SIZE } from './kernel.js';
+import { compilationErrors, mapCompilerMessage } from './wgsl.js';
 
-import affineBaseWgsl from '../../shaders/affine-base.wgsl?raw';
-import affineGridWgsl from '../../shaders/affine-grid.wgsl?raw';
-import affineGridBackwardWgsl from '../../shaders/affine-grid-backward.wgsl?raw';
-import atomicAddWgsl from '../../shaders/atomic-add.wgsl?raw';
-import coordinatesWgsl from '../../shaders/coordinates.wgsl?raw';
-import coordinatesGradWgsl from '../../shaders/coordinates-grad.wgsl?raw';
-import float16PackWgsl from '../../shaders/float16-pack.wgsl?raw';
-import gridSample2dWgsl from '../../shaders/grid-sample-2d.wgsl?raw';
-import gridSample2dVec4Wgsl from '../../shaders/grid-sample-2d-vec4.wgsl?raw';
-import gridSample3dWgsl from '../../shaders/grid-sample-3d.wgsl?raw';
-import gridSample3dVec4Wgsl from '../../shaders/grid-sample-3d-vec4.wgsl?raw';
-import gridSampleBackward2dWgsl from '../../shaders/grid-sample-backward-2d.wgsl?raw';
-import gridSampleBackward3dWgsl from '../../shaders/grid-sample-backward-3d.wgsl?raw';
-import gridSampleImageWgsl from '../../shaders/grid-sample-image.wgsl?raw';
-import storageFloat16In2dWgsl from '../../shaders/grid-sample-storage-float16-2d.wgsl?raw';
-import storageFloat16In3dWgsl from '../../shaders/grid-sample-storage-float16-3d.wgsl?raw';
-import storageFloat32In2dWgsl from '../../shaders/grid-sample-storage-float32-2d.wgsl?raw';
-import storageFloat32In3dWgsl from '../../shaders/grid-sample-storage-float32-3d.wgsl?raw';
-import sampleParamsWgsl from '../../shaders/sample-params.wgsl?raw';
-import { ShaderStageCompute } from './flags.js';
-
-export type KernelName =
-  | 'grid-sample-2d'
-  | 'grid-sample-2d-vec4'
-  | 'grid-sample-3d'
-  | 'grid-sample-3d-vec4'
-  | 'grid-sample-2d-float16'
-  | 'grid-sample-3d-float16'
-  | 'float16-pack'
-  | 'affine-grid'
-  | 'grid-sample-image'
-  | 'grid-sample-backward-2d'
-  | 'grid-sample-backward-3d'
-  | 'affine-grid-backward-partial'
-  | 'affine-grid-backward-total';
-
-/** A buffer binding, or the sampled / storage rgba8unorm textures of the image kernel. */
-type Binding = GPUBufferBindingType | 'texture' | 'rgba8unorm-storage';
-export type OverrideConstants = Record<string, number>;
-
-interface Kernel {
-  code: string;
-  entryPoint: string;
-  bindings: Binding[];
-}
-
-// coordinates.wgsl goes after the kernel so compiler line numbers inside the kernel stay right.
-const FORWARD_BINDINGS: Binding[] = ['read-only-storage', 'read-only-storage', 'storage', 'uniform'];
-
-/** A forward grid_sample kernel: its source, the shared params and coordinates, and its storage loads. */
-const forward = (parts: string[], storage: string, entryPoint: string): Kernel => ({
-  code: [...parts, coordinatesWgsl, sampleParamsWgsl, storage].join('\n'),
-  entryPoint,
-  bindings: FORWARD_BINDINGS,
-});
-
-const KERNELS: Record<KernelName, Kernel> = {
-  'grid-sample-2d': forward([gridSample2dWgsl], storageFloat32In2dWgsl, 'grid_sample_2d'),
-  // channels-last input read 4 channels at a time: the same kernel with a second entry point
-  'grid-sample-2d-vec4': forward(
-    [gridSample2dWgsl, gridSample2dVec4Wgsl],
-    storageFloat32In2dWgsl,
-    'grid_sample_2d_vec4',
-  ),
-  'grid-sample-3d': forward([gridSample3dWgsl], storageFloat32In3dWgsl, 'grid_sample_3d'),
-  'grid-sample-3d-vec4': forward(
-    [gridSample3dWgsl, gridSample3dVec4Wgsl],
-    storageFloat32In3dWgsl,
-    'grid_sample_3d_vec4',
-  ),
-  // float16 storage (src/gpu/float16.ts): the same kernels with float16 loads; f32 output to a scratch
-  // buffer that float16-pack turns into float16 words
-  'grid-sample-2d-float16': forward([gridSample2dWgsl], storageFloat16In2dWgsl, 'grid_sample_2d'),
-  'grid-sample-3d-float16': forward([gridSample3dWgsl], storageFloat16In3dWgsl, 'grid_sample_3d'),
-  'float16-pack': {
-    code: float16PackWgsl,
-    entryPoint: 'float16_pack',
-    bindings: ['read-only-storage', 'storage', 'uniform'],
-  },
-  'affine-grid': {
-    code: `${affineGridWgsl}\n${affineBaseWgsl}`,
-    entryPoint: 'affine_grid',
-    bindings: ['read-only-storage', 'storage', 'uniform'],
-  },
-  'grid-sample-image': {
-    code: `${gridSampleImageWgsl}\n${coordinatesWgsl}`,
-    entryPoint: 'grid_sample_image',
-    bindings: ['texture', 'read-only-storage', 'rgba8unorm-storage', 'uniform'],
-  },
-  // gradOutput, input, grid in; gradInput (atomic scatter), gradGrid out
-  'grid-sample-backward-2d': {
-    code: [gridSampleBackward2dWgsl, coordinatesGradWgsl, coordinatesWgsl, sampleParamsWgsl, atomicAddWgsl].join('\n'),
-    entryPoint: 'grid_sample_2d_backward',
-    bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
-  },
-  'grid-sample-backward-3d': {
-    code: [gridSampleBackward3dWgsl, coordinatesGradWgsl, coordinatesWgsl, sampleParamsWgsl, atomicAddWgsl].join('\n'),
-    entryPoint: 'grid_sample_3d_backward',
-    bindings: ['read-only-storage', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'uniform'],
-  },
-  // gradGrid in, per-chunk partial sums (scratch), gradTheta out: two entry points, one layout
-  'affine-grid-backward-partial': {
-    code: `${affineGridBackwardWgsl}\n${affineBaseWgsl}`,
-    entryPoint: 'affine_grid_backward_partial',
-    bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
-  },
-  'affine-grid-backward-total': {
-    code: `${affineGridBackwardWgsl}\n${affineBaseWgsl}`,
-    entryPoint: 'affine_grid_backward_total',
-    bindings: ['read-only-storage', 'storage', 'storage', 'uniform'],
-  },
-};
-
-function layoutEntry(type: Binding, binding: number): GPUBindGroupLayoutEntry {
-  const visibility = ShaderStageCompute;
-  if (type === 'texture') return { binding, visibility, texture: { sampleType: 'unfilterable-float' } };
-  if (type === 'rgba8unorm-storage') {
-    return { binding, visibility, storageTexture: { access: 'write-only', format: 'rgba8unorm' } };
-  }
-  return { binding, visibility, buffer: { type } };
-}
-
-interface DeviceKernels {
-  layouts: Map<KernelName, { bindGroupLayout: GPUBindGroupLayout; pipelineLayout: GPUPipelineLayout }>;
-  modules: Map<KernelName, GPUShaderModule>;
+interface CompiledKernel {
+  module: GPUShaderModule;
+  /** The compiler's errors mapped to shaders/<file>.wgsl:<line>:<col>, '' when it compiled. */
+  errors: Promise<string>;
+  bindGroupLayout: GPUBindGroupLayout;
+  pipelineLayout: GPUPipelineLayout;
   pipelines: Map<string, GPUComputePipeline>;
   pending: Map<string, Promise<GPUComputePipeline>>;
+  /**
+   * What went wrong compiling synchronously, once known: the kernel's WGSL (`module`), or one variant's
+   * pipeline (by key). Every later synchronous call of it throws that error.
+   */
+  failures: Map<string, GPUExecutionError>;
+}
+
+interface DevicePipelines {
+  kernels: Map<Kernel, CompiledKernel>;
   compiled: number;
 }
 
-const perDevice = new WeakMap<GPUDevice, DeviceKernels>();
+const perDevice = new WeakMap<GPUDevice, DevicePipelines>();
 
-function kernelsOf(device: GPUDevice): DeviceKernels {
-  let k = perDevice.get(device);
-  if (!k) {
-    k = { layouts: new Map(), modules: new Map(), pipelines: new Map(), pending: new Map(), compiled: 0 };
-    perDevice.set(device, k);
+function pipelinesOf(device: GPUDevice): DevicePipelines {
+  let cache = perDevice.get(device);
+  if (!cache) {
+    cache = { kernels: new Map(), compiled: 0 };
+    perDevice.set(device, cache);
   }
-  return k;
+  return cache;
 }
 
-export function bindGroupLayout(device: GPUDevice, name: KernelName): GPUBindGroupLayout {
-  return layoutOf(device, name).bindGroupLayout;
-}
-
-function layoutOf(device: GPUDevice, name: KernelName) {
-  const k = kernelsOf(device);
-  let layout = k.layouts.get(name);
-  if (!layout) {
+/** The shader module and layouts of a kernel, made on first use (call inside error scopes). */
+function compiledKernel(device: GPUDevice, kernel: Kernel): CompiledKernel {
+  const cache = pipelinesOf(device);
+  let compiled = cache.kernels.get(kernel);
+  if (!compiled) {
+    const module = device.createShaderModule({ label: kernel.name, code: kernel.wgsl.code });
+    // Dawn's getCompilationInfo is not in every implementation (or test double) of WebGPU
+    const info = typeof module.getCompilationInfo === 'function' ? module.getCompilationInfo() : undefined;
+    const errors = info
+      ? info.then((i) => compilationErrors(kernel.wgsl, i.messages)).catch(() => '')
+      : Promise.resolve('');
     const bindGroupLayout = device.createBindGroupLayout({
-      label: `${name} bind group layout`,
-      entries: KERNELS[name].bindings.map(layoutEntry),
+      label: `${kernel.name} bind group layout`,
+      entries: kernel.bindingOrder.map((name, binding) => layoutEntry(kernel.bindings[name], binding)),
     });
     const pipelineLayout = device.createPipelineLayout({
-      label: `${name} layout`,
+      label: `${kernel.name} layout`,
       bindGroupLayouts: [bindGroupLayout],
     });
-    layout = { bindGroupLayout, pipelineLayout };
-    k.layouts.set(name, layout);
+    compiled = {
+      module,
+      errors,
+      bindGroupLayout,
+      pipelineLayout,
+      pipelines: new Map(),
+      pending: new Map(),
+      failures: new Map(),
+    };
+    cache.kernels.set(kernel, compiled);
   }
-  return layout;
+  return compiled;
 }
 
-function descriptor(device: GPUDevice, name: KernelName, constants: OverrideConstants): GPUComputePipelineDescriptor {
-  const k = kernelsOf(device);
-  let module = k.modules.get(name);
-  if (!module) {
-    module = device.createShaderModule({ label: name, code: KERNELS[name].code });
-    k.modules.set(name, module);
-  }
-  return {
-    label: `${name} ${variantKey(constants)}`,
-    layout: layoutOf(device, name).pipelineLayout,
-    compute: { module, entryPoint: KERNELS[name].entryPoint, constants },
-  };
+/** The constants a variant's pipeline is built with: a flat kernel's WORKGROUP_SIZE added. */
+function constantsOf({ kernel, constants }: Variant): OverrideConstants {
+  return kernel.workgroup === 'flat' ? { ...constants, WORKGROUP_SIZE } : constants;
 }
 
 const variantKey = (constants: OverrideConstants) =>
@@ -184,45 +81,90 @@ const variantKey = (constants: OverrideConstants) =>
     .map((key) => `${key}=${constants[key]}`)
     .join(',');
 
-/** The pipeline for a variant, compiled in the background the first time. */
-export async function pipelineAsync(
-  device: GPUDevice,
-  name: KernelName,
-  constants: OverrideConstants,
-): Promise<GPUComputePipeline> {
-  const k = kernelsOf(device);
-  const key = `${name}|${variantKey(constants)}`;
-  const ready = k.pipelines.get(key);
+function descriptor(compiled: CompiledKernel, variant: Variant, key: string): GPUComputePipelineDescriptor {
+  return {
+    label: `${variant.kernel.name} ${key}`,
+    layout: compiled.pipelineLayout,
+    compute: { module: compiled.module, entryPoint: variant.kernel.entryPoint, constants: constantsOf(variant) },
+  };
+}
+
+/** The bind group layout of a kernel on `device`. */
+export function bindGroupLayout(device: GPUDevice, kernel: Kernel): GPUBindGroupLayout {
+  return compiledKernel(device, kernel).bindGroupLayout;
+}
+
+/**
+ * The pipeline of a variant, compiled in the background the first time (call inside error scopes).
+ * A kernel whose WGSL does not compile rejects with the compiler's messages at their files and lines.
+ */
+export async function pipelineAsync(device: GPUDevice, variant: Variant, what: string): Promise<GPUComputePipeline> {
+  const compiled = compiledKernel(device, variant.kernel);
+  const key = variantKey(constantsOf(variant));
+  const ready = compiled.pipelines.get(key);
   if (ready) return ready;
-  let pending = k.pending.get(key);
+  let pending = compiled.pending.get(key);
   if (!pending) {
-    k.compiled++;
-    pending = device.createComputePipelineAsync(descriptor(device, name, constants)).then(
-      (pipeline) => {
-        k.pipelines.set(key, pipeline);
-        k.pending.delete(key);
+    pipelinesOf(device).compiled++;
+    const create = device.createComputePipelineAsync(descriptor(compiled, variant, key));
+    pending = compiled.errors
+      .then(async (errors) => {
+        if (errors) {
+          create.catch(() => {}); // the compiler's messages say more than "Invalid ShaderModule"
+          throw new GPUExecutionError(`${what}: the WGSL does not compile:\n${errors}`);
+        }
+        const pipeline = await create;
+        compiled.pipelines.set(key, pipeline);
         return pipeline;
-      },
-      (error: unknown) => {
-        k.pending.delete(key);
-        throw error;
-      },
-    );
-    k.pending.set(key, pending);
+      })
+      .finally(() => compiled.pending.delete(key));
+    compiled.pending.set(key, pending);
   }
   return pending;
 }
 
-/** The pipeline for a variant, compiled now if needed: for synchronous encoding. */
-export function pipelineSync(device: GPUDevice, name: KernelName, constants: OverrideConstants): GPUComputePipeline {
-  const k = kernelsOf(device);
-  const key = `${name}|${variantKey(constants)}`;
-  let pipeline = k.pipelines.get(key);
-  if (!pipeline) {
-    k.compiled++;
-    pipeline = device.createComputePipeline(descriptor(device, name, constants));
-    k.pipelines.set(key, pipeline);
-  }
+const MODULE = 'module';
+
+/**
+ * The pipeline of a variant, compiled now if needed: for synchronous encoding (`encode*`). It compiles
+ * inside its own error scopes, so the caller's scope never holds the compiler's raw message (whose
+ * positions are lines of the joined parts). A kernel that does not compile still gives this call an
+ * invalid pipeline, which fails the caller's encoder (WebGPU reports compile errors only
+ * asynchronously); once the compiler has answered, every later call throws a GPUExecutionError with its
+ * messages at `shaders/<file>.wgsl:<line>:<col>`.
+ */
+export function pipelineSync(device: GPUDevice, variant: Variant): GPUComputePipeline {
+  const known = pipelinesOf(device).kernels.get(variant.kernel);
+  const key = variantKey(constantsOf(variant));
+  const failure = known?.failures.get(MODULE) ?? known?.failures.get(key);
+  if (failure) throw failure;
+  const ready = known?.pipelines.get(key);
+  if (ready) return ready;
+  const what = `compiling the ${variant.kernel.name} pipeline (${key})`;
+  const { value, errors } = withErrorScopes(
+    device,
+    what,
+    () => {
+      const compiled = compiledKernel(device, variant.kernel);
+      pipelinesOf(device).compiled++;
+      return { compiled, pipeline: device.createComputePipeline(descriptor(compiled, variant, key)) };
+    },
+    (message) => mapCompilerMessage(variant.kernel.wgsl, message),
+  );
+  const { compiled, pipeline } = value;
+  compiled.pipelines.set(key, pipeline);
+  const scope = errors.then(
+    () => undefined,
+    (error: GPUExecutionError) => error,
+  );
+  Promise.all([compiled.errors, scope]).then(([compilerErrors, error]) => {
+    if (!compilerErrors && !error) return;
+    if (compiled.pipelines.get(key) === pipeline) compiled.pipelines.delete(key);
+    if (compilerErrors) {
+      const message = `${variant.kernel.name}: the WGSL does not compile:\n${compilerErrors}`;
+      compiled.failures.set(MODULE, new GPUExecutionError(message));
+    } else if (error) compiled.failures.set(key, error);
+  });
   return pipeline;
 }
 

@@ -1,7 +1,9 @@
+// GridSampler, the public face of the GPU ops: each method validates its arguments, calls the op
+// (src/gpu/ops/*) on the sampler's GpuContext, and the sampler replaces a lost device it created.
+import { affineBackwardGeometry, backwardGeometry } from '../backward-options.js';
 import type { GridSampleGradients } from '../cpu/grid-sample-backward.js';
 import {
   affineGeometry,
-  checkShape,
   checkTensor,
   elementCount,
   layoutOf,
@@ -9,78 +11,39 @@ import {
   resolveOptions,
   sampleGeometry,
 } from '../options.js';
-import type { AffineGridOptions, GridSampleOptions, Tensor } from '../types.js';
-import * as backward from './backward.js';
-import { type ChunkLimit, chunkLimit, planAffineGrid, planGridSample } from './chunking.js';
+import type {
+  AffineGridOptions,
+  EncodeGridSampleOptions,
+  GridSampleBackwardOptions,
+  GridSampleOptions,
+  Tensor,
+} from '../types.js';
+import { GpuContext } from './context.js';
 import { requestDevice } from './device.js';
 import {
-  compilePipeline,
-  createDeviceState,
-  type DeviceState,
-  leased,
-  readBack,
-  releaseDeviceState,
-  scratchBuffer,
-} from './device-state.js';
-import { dispatchSize } from './dispatch.js';
-import { BufferUsage } from './flags.js';
-import { encodeFloat16GridSample, type Float16Bindings } from './float16.js';
-import { checkBuffer, checkEncodeArgs, checkSamplerOptions, type GridSamplerOptions } from './gpu-args.js';
-import {
-  affineInPieces,
-  type Binding,
-  encodeAffineInPieces,
-  encodeSampleInPieces,
-  type PieceHost,
-  type ScratchRole,
-  sampleInPieces,
-  writeFloats,
-} from './piecewise.js';
-import { bindGroupLayout, compiledPipelineCount, pipelineSync } from './pipelines.js';
-import type { SamplerInternals } from './sampler-internals.js';
-import { affineVariant, forwardVariant, rowPitchIndex, type Variant, WORKGROUP_SIZE } from './variants.js';
+  checkEncodeAffineGrid,
+  checkEncodeAffineGridBackward,
+  checkEncodeGridSample,
+  checkEncodeGridSampleBackward,
+  type EncodeAffineGridArgs,
+  type EncodeAffineGridBackwardArgs,
+  type EncodeGridSampleArgs,
+  type EncodeGridSampleBackwardArgs,
+} from './encode-args.js';
+import { checkSamplerOptions, type GridSamplerOptions } from './gpu-args.js';
+import { affineGridTensors, encodeAffineGridInPieces } from './ops/affine-grid.js';
+import { affineGridBackwardTensors, encodeAffineGridBackwardInPieces, thetaCount } from './ops/affine-grid-backward.js';
+import { encodeFloat16GridSample } from './ops/float16.js';
+import { encodeGridSampleInPieces, gridSampleTensors } from './ops/grid-sample.js';
+import { encodeGridSampleBackwardInPieces, gridSampleBackwardTensors } from './ops/grid-sample-backward.js';
 
-export type { GridSamplerOptions };
-
-/**
- * GPU buffers of a GPU-resident grid_sample; see {@link GridSampler.encodeGridSample}.
- *
- * @example
- * const args: EncodeGridSampleArgs = { input, inputShape: [1, 3, 64, 64], grid, gridShape: [1, 32, 32, 2], output };
- */
-export interface EncodeGridSampleArgs {
-  /**
-   * Dense float32 input (float16 with `dtype: 'float16'`), STORAGE usage (and COPY_SRC if it must be
-   * split into pieces).
-   */
-  input: GPUBuffer;
-  /** `[N, C, H, W]` or `[N, C, D, H, W]`; `[N, H, W, C]` or `[N, D, H, W, C]` with `layout: 'nhwc'`. */
-  inputShape: readonly number[];
-  /** Dense float32 grid (float16 with `dtype: 'float16'`), STORAGE usage (and COPY_SRC if split). */
-  grid: GPUBuffer;
-  /** `[N, H_out, W_out, 2]` or `[N, D_out, H_out, W_out, 3]`. */
-  gridShape: readonly number[];
-  /**
-   * Receives `[N, C, H_out, W_out]` (or 3-D; `[N, H_out, W_out, C]` with `layout: 'nhwc'`) float32
-   * values (float16 with `dtype: 'float16'`); STORAGE usage (and COPY_DST if split).
-   */
-  output: GPUBuffer;
-}
-
-/**
- * GPU buffers of a GPU-resident affine_grid; see {@link GridSampler.encodeAffineGrid}.
- *
- * @example
- * const args: EncodeAffineGridArgs = { theta, size: [1, 3, 64, 64], output: grid };
- */
-export interface EncodeAffineGridArgs {
-  /** `[N, 2, 3]` (2-D) or `[N, 3, 4]` (3-D) float32 matrices, STORAGE usage. */
-  theta: GPUBuffer;
-  /** The output size `[N, C, H, W]` or `[N, C, D, H, W]`, as in `F.affine_grid`. */
-  size: readonly number[];
-  /** Receives the grid `[N, H, W, 2]` or `[N, D, H, W, 3]`; STORAGE usage. */
-  output: GPUBuffer;
-}
+export type {
+  EncodeAffineGridArgs,
+  EncodeAffineGridBackwardArgs,
+  EncodeGridSampleArgs,
+  EncodeGridSampleBackwardArgs,
+  GridSamplerOptions,
+};
 
 const destroyedError = () =>
   new Error('GridSampler: this sampler was destroyed; create a new one with GridSampler.create()');
@@ -96,10 +59,8 @@ const destroyedError = () =>
  * sampler.destroy();
  */
 export class GridSampler {
-  private state: DeviceState;
+  private ctx: GpuContext;
   private recovering: Promise<void> | undefined;
-  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
-  private nextBufferId = 0;
   private destroyed = false;
 
   private constructor(
@@ -107,7 +68,7 @@ export class GridSampler {
     private readonly ownsDevice: boolean,
     private readonly maxChunkBytes: number | undefined,
   ) {
-    this.state = createDeviceState(device, this.ownsDevice);
+    this.ctx = new GpuContext(device, { ownsDevice, maxChunkBytes });
   }
 
   /**
@@ -131,7 +92,7 @@ export class GridSampler {
    * const encoder = sampler.device.createCommandEncoder();
    */
   get device(): GPUDevice {
-    return this.state.device;
+    return this.ctx.device;
   }
 
   /**
@@ -149,13 +110,7 @@ export class GridSampler {
     const geo = sampleGeometry(input.shape, grid.shape, layoutOf(options));
     const opts = resolveOptions(options, geo.spatialDims);
     if (elementCount(geo.outputShape) === 0) return { data: new Float32Array(0), shape: geo.outputShape };
-    const state = await this.ready();
-    const pieces = planGridSample(geo, this.limit(state));
-    const variant = forwardVariant(geo, opts);
-    const pipeline = await compilePipeline(state, variant, 'grid_sample');
-    const data = await leased(state, (lease) =>
-      sampleInPieces(this.host(state), lease, input, grid, { geo, pieces, pipeline, variant }),
-    );
+    const data = await gridSampleTensors(await this.ready(), input, grid, geo, opts);
     return { data, shape: geo.outputShape };
   }
 
@@ -172,13 +127,7 @@ export class GridSampler {
     const geo = affineGeometry(theta.shape, size);
     const alignCorners = resolveAffineOptions(options);
     if (elementCount(geo.gridShape) === 0) return { data: new Float32Array(0), shape: geo.gridShape };
-    const state = await this.ready();
-    const pieces = planAffineGrid(geo, this.limit(state));
-    const variant = affineVariant(geo.spatialDims, alignCorners);
-    const pipeline = await compilePipeline(state, variant, 'affine_grid');
-    const data = await leased(state, (lease) =>
-      affineInPieces(this.host(state), lease, theta, { geo, pieces, pipeline, variant }),
-    );
+    const data = await affineGridTensors(await this.ready(), theta, geo, alignCorners);
     return { data, shape: geo.gridShape };
   }
 
@@ -196,36 +145,21 @@ export class GridSampler {
    * // float16 buffers, e.g. onnxruntime-web float16 tensors' gpuBuffer
    * sampler.encodeGridSample(encoder, { input: half.gpuBuffer, inputShape, grid, gridShape, output }, { dtype: 'float16' });
    */
-  encodeGridSample(encoder: GPUCommandEncoder, args: EncodeGridSampleArgs, options?: GridSampleOptions): void {
+  encodeGridSample(encoder: GPUCommandEncoder, args: EncodeGridSampleArgs, options?: EncodeGridSampleOptions): void {
     this.checkAlive();
-    checkEncodeArgs('encodeGridSample', encoder, args, '{ input, inputShape, grid, gridShape, output }');
-    const geo = sampleGeometry(args.inputShape, args.gridShape, layoutOf(options));
-    const opts = resolveOptions(options, geo.spatialDims, true);
-    const count = elementCount(geo.outputShape);
-    const input = checkBuffer('input', args.input, elementCount(args.inputShape), opts.dtype);
-    const grid = checkBuffer('grid', args.grid, elementCount(args.gridShape), opts.dtype);
-    const output = checkBuffer('output', args.output, count, opts.dtype);
-    if (count === 0) return;
-    const state = this.liveState();
-    const limit = this.limit(state);
-    const pieces = planGridSample(geo, limit);
+    const { geo, opts, bytes } = checkEncodeGridSample(encoder, args, options);
+    if (bytes.output === 0) return;
+    const ctx = this.liveContext();
     if (opts.dtype === 'float16') {
-      const host = {
-        device: state.device,
-        record: this.host(state).record,
-        scratch: (role: ScratchRole, bytes: number) => scratchBuffer(state, role, bytes),
-      };
-      const bindings: Float16Bindings = [
-        [args.input, input],
-        [args.grid, grid],
-        [args.output, output],
-      ];
-      encodeFloat16GridSample(host, encoder, bindings, { geo, opts, pieces: pieces.length, limit });
+      const bindings = {
+        input: [args.input, bytes.input],
+        grid: [args.grid, bytes.grid],
+        output: [args.output, bytes.output],
+      } as const;
+      encodeFloat16GridSample(ctx, encoder, bindings, geo, opts);
       return;
     }
-    const variant = forwardVariant(geo, opts);
-    const pipeline = pipelineSync(state.device, variant.kernel, variant.constants);
-    encodeSampleInPieces(this.host(state), encoder, args, { geo, pieces, pipeline, variant });
+    encodeGridSampleInPieces(ctx, encoder, args, geo, opts);
   }
 
   /**
@@ -237,26 +171,16 @@ export class GridSampler {
    */
   encodeAffineGrid(encoder: GPUCommandEncoder, args: EncodeAffineGridArgs, options?: AffineGridOptions): void {
     this.checkAlive();
-    checkEncodeArgs('encodeAffineGrid', encoder, args, '{ theta, size, output }');
-    checkShape('affine_grid size', args.size);
-    const spatialDims = args.size.length === 5 ? 3 : 2;
-    const geo = affineGeometry([args.size[0], spatialDims, spatialDims + 1], args.size);
-    const alignCorners = resolveAffineOptions(options);
-    const count = elementCount(geo.gridShape);
-    checkBuffer('theta', args.theta, geo.n * spatialDims * (spatialDims + 1));
-    checkBuffer('output', args.output, count);
-    if (count === 0) return;
-    const state = this.liveState();
-    const pieces = planAffineGrid(geo, this.limit(state));
-    const variant = affineVariant(spatialDims, alignCorners);
-    const pipeline = pipelineSync(state.device, variant.kernel, variant.constants);
-    encodeAffineInPieces(this.host(state), encoder, args, { geo, pieces, pipeline, variant });
+    const { geo, alignCorners } = checkEncodeAffineGrid(encoder, args, options);
+    if (elementCount(geo.gridShape) === 0) return;
+    encodeAffineGridInPieces(this.liveContext(), encoder, args, geo, alignCorners);
   }
 
   /**
    * Backward of grid_sample: d loss / d input and d loss / d grid from d loss / d output, as PyTorch
-   * autograd computes them (see `gridSampleBackwardCpu`). gradInput is an atomic scatter whose last
-   * bits can vary from run to run; gradGrid is deterministic.
+   * autograd computes them (see `gridSampleBackwardCpu`); with `layout: 'nhwc'` gradOutput, input and
+   * gradInput are channels-last. gradInput is an atomic scatter whose last bits can vary from run to
+   * run; gradGrid is deterministic. Tensors larger than one binding run in pieces, as the forward does.
    *
    * @example
    * const { gradInput, gradGrid } = await sampler.gridSampleBackward(gradOutput, input, grid, { alignCorners: true });
@@ -265,10 +189,23 @@ export class GridSampler {
     gradOutput: Tensor,
     input: Tensor,
     grid: Tensor,
-    options?: GridSampleOptions,
+    options?: GridSampleBackwardOptions,
   ): Promise<GridSampleGradients> {
-    await this.ready();
-    return backward.gridSampleBackward(this.internals, gradOutput, input, grid, options);
+    this.checkAlive();
+    checkTensor('gradOutput', gradOutput);
+    checkTensor('input', input);
+    checkTensor('grid', grid);
+    const geo = backwardGeometry(gradOutput.shape, input.shape, grid.shape, layoutOf(options));
+    const opts = resolveOptions(options, geo.spatialDims);
+    const result = ([gradInput, gradGrid]: Float32Array[]): GridSampleGradients => ({
+      gradInput: { data: gradInput, shape: [...input.shape] },
+      gradGrid: { data: gradGrid, shape: [...grid.shape] },
+    });
+    // an empty output (N, C or an output size of 0) gives all-zero gradients, without GPU work
+    if (gradOutput.data.length === 0) {
+      return result([new Float32Array(input.data.length), new Float32Array(grid.data.length)]);
+    }
+    return result(await gridSampleBackwardTensors(await this.ready(), gradOutput, input, grid, geo, opts));
   }
 
   /**
@@ -279,11 +216,12 @@ export class GridSampler {
    */
   encodeGridSampleBackward(
     encoder: GPUCommandEncoder,
-    args: backward.EncodeGridSampleBackwardArgs,
-    options?: GridSampleOptions,
+    args: EncodeGridSampleBackwardArgs,
+    options?: GridSampleBackwardOptions,
   ): void {
-    this.liveState();
-    backward.encodeGridSampleBackward(this.internals, encoder, args, options);
+    this.checkAlive();
+    const { geo, opts } = checkEncodeGridSampleBackward(encoder, args, options);
+    encodeGridSampleBackwardInPieces(this.liveContext(), encoder, args, geo, opts);
   }
 
   /**
@@ -293,8 +231,14 @@ export class GridSampler {
    * const gradTheta = await sampler.affineGridBackward(gradGrid, [1, 3, 64, 64]);
    */
   async affineGridBackward(gradGrid: Tensor, size: readonly number[], options?: AffineGridOptions): Promise<Tensor> {
-    await this.ready();
-    return backward.affineGridBackward(this.internals, gradGrid, size, options);
+    this.checkAlive();
+    checkTensor('gradGrid', gradGrid);
+    const geo = affineBackwardGeometry(gradGrid.shape, size);
+    const alignCorners = resolveAffineOptions(options);
+    const count = thetaCount(geo);
+    const shape = [geo.n, geo.spatialDims, geo.spatialDims + 1];
+    if (count === 0 || gradGrid.data.length === 0) return { data: new Float32Array(count), shape };
+    return { data: await affineGridBackwardTensors(await this.ready(), gradGrid, geo, alignCorners), shape };
   }
 
   /**
@@ -305,11 +249,13 @@ export class GridSampler {
    */
   encodeAffineGridBackward(
     encoder: GPUCommandEncoder,
-    args: backward.EncodeAffineGridBackwardArgs,
+    args: EncodeAffineGridBackwardArgs,
     options?: AffineGridOptions,
   ): void {
-    this.liveState();
-    backward.encodeAffineGridBackward(this.internals, encoder, args, options);
+    this.checkAlive();
+    const { geo, alignCorners, bytes } = checkEncodeAffineGridBackward(encoder, args, options);
+    if (bytes.gradTheta === 0) return;
+    encodeAffineGridBackwardInPieces(this.liveContext(), encoder, args, geo, alignCorners);
   }
 
   /**
@@ -329,13 +275,7 @@ export class GridSampler {
     /** Cached bind groups. */
     bindGroups: number;
   } {
-    const { pool, device, uniforms, bindGroups } = this.state;
-    return {
-      liveBuffers: pool.liveBuffers,
-      pipelinesCompiled: compiledPipelineCount(device),
-      uniformBuffers: uniforms.size,
-      bindGroups: bindGroups.size,
-    };
+    return this.ctx.stats;
   }
 
   /**
@@ -347,33 +287,33 @@ export class GridSampler {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.state.watch.fail(destroyedError());
-    releaseDeviceState(this.state);
-    if (this.ownsDevice) this.state.device.destroy();
+    this.ctx.watch.fail(destroyedError());
+    this.ctx.release();
+    if (this.ownsDevice) this.ctx.device.destroy();
   }
 
   private checkAlive(): void {
     if (this.destroyed) throw destroyedError();
   }
 
-  /** The current device state for synchronous encoding; throws DeviceLostError if it is lost. */
-  private liveState(): DeviceState {
-    this.state.watch.throwIfFailed();
-    return this.state;
+  /** The context for synchronous encoding; throws DeviceLostError if its device is lost. */
+  private liveContext(): GpuContext {
+    this.ctx.watch.throwIfFailed();
+    return this.ctx;
   }
 
-  /** The device state to run on, after replacing a lost device the sampler created. */
-  private async ready(): Promise<DeviceState> {
+  /** The context to run on, after replacing a lost device the sampler created. */
+  private async ready(): Promise<GpuContext> {
     this.checkAlive();
-    const lost = this.state.watch.failed;
-    if (!lost) return this.state;
+    const lost = this.ctx.watch.failed;
+    if (!lost) return this.ctx;
     if (!this.ownsDevice) throw lost;
     this.recovering ??= this.recover().finally(() => {
       this.recovering = undefined;
     });
     await this.recovering;
     this.checkAlive();
-    return this.state;
+    return this.ctx;
   }
 
   private async recover(): Promise<void> {
@@ -382,105 +322,7 @@ export class GridSampler {
       device.destroy();
       return;
     }
-    releaseDeviceState(this.state);
-    this.state = createDeviceState(device, this.ownsDevice);
-  }
-
-  private limit(state: DeviceState): ChunkLimit {
-    return chunkLimit(state.device.limits, this.maxChunkBytes);
-  }
-
-  private host(state: DeviceState): PieceHost {
-    return {
-      device: state.device,
-      record: (...args) => this.record(...args),
-      readBack: (what, lease, encode) => readBack(state, what, lease, encode),
-      scratch: (role) => scratchBuffer(state, role, this.limit(state).bytes),
-    };
-  }
-
-  /** One compute pass: the row pitch (params[8], or see rowPitchIndex) is filled in here from the dispatch size. */
-  private record(
-    encoder: GPUCommandEncoder,
-    pipeline: GPUComputePipeline,
-    variant: Variant,
-    params: Uint32Array,
-    invocations: number,
-    bindings: Binding[],
-  ): void {
-    const dispatch = dispatchSize(invocations, WORKGROUP_SIZE, this.device.limits.maxComputeWorkgroupsPerDimension);
-    params[rowPitchIndex(variant.kernel)] = dispatch.rowPitch;
-    const uniform = this.uniformBuffer(params);
-    const pass = encoder.beginComputePass({ label: variant.kernel });
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.bindGroup(variant, [...bindings, [uniform, uniform.size]]));
-    pass.dispatchWorkgroups(dispatch.x, dispatch.y);
-    pass.end();
-  }
-
-  private uniformBuffer(params: Uint32Array): GPUBuffer {
-    const key = params.join(',');
-    let buffer = this.state.uniforms.get(key);
-    if (!buffer) {
-      buffer = this.device.createBuffer({
-        label: `params ${key}`,
-        size: params.byteLength,
-        usage: BufferUsage.UNIFORM,
-        mappedAtCreation: true,
-      });
-      new Uint32Array(buffer.getMappedRange()).set(params);
-      buffer.unmap();
-      this.state.uniforms.set(key, buffer);
-    }
-    return buffer;
-  }
-
-  private bindGroup(variant: Variant, bindings: Binding[]): GPUBindGroup {
-    const key = `${variant.kernel}|${bindings.map(([buffer, size]) => `${this.bufferId(buffer)}:${size}`).join(',')}`;
-    let group = this.state.bindGroups.get(key);
-    if (!group) {
-      group = this.device.createBindGroup({
-        label: `${variant.kernel} bind group`,
-        layout: bindGroupLayout(this.device, variant.kernel),
-        entries: bindings.map(([buffer, size], binding) => ({ binding, resource: { buffer, size } })),
-      });
-      this.state.bindGroups.set(key, group);
-    }
-    return group;
-  }
-
-  private bufferId(buffer: GPUBuffer): number {
-    let id = this.bufferIds.get(buffer);
-    if (id === undefined) {
-      id = this.nextBufferId++;
-      this.bufferIds.set(buffer, id);
-    }
-    return id;
-  }
-
-  // Lends the helpers above to src/gpu/backward.ts, which keeps the backward out of this file.
-  private get internals(): SamplerInternals {
-    const state = this.state;
-    return {
-      device: state.device,
-      pool: state.pool,
-      checkAlive: () => this.checkAlive(),
-      checkBuffer,
-      upload: (data, label) => {
-        const buffer = state.pool.acquire(data.byteLength, BufferUsage.STORAGE | BufferUsage.COPY_DST, label);
-        writeFloats(state.device, buffer, data, { start: 0, length: data.length });
-        return buffer;
-      },
-      run: (output, encode) =>
-        leased(state, (lease) =>
-          readBack(state, 'backward', lease, (encoder) => {
-            encode(encoder);
-            return output;
-          }),
-        ),
-      record: (...args) => this.record(...args),
-      uniformBuffer: (params) => this.uniformBuffer(params),
-      bindGroup: (variant, bindings) => this.bindGroup(variant, bindings),
-    };
+    this.ctx.release();
+    this.ctx = new GpuContext(device, { ownsDevice: this.ownsDevice, maxChunkBytes: this.maxChunkBytes });
   }
 }

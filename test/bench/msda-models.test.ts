@@ -6,8 +6,8 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { MSDA_CHECK_TOLERANCE } from '../../bench/msda/suite.js';
 import { MSDA_WORKLOADS, type MsdaInputs, type MsdaWorkload, msdaWorkloadData } from '../../bench/msda/workloads.js';
+import { maxAbsDiff } from '../../bench/stats.js';
 import { msDeformAttnCpu } from '../../src/index.js';
-import { maxAbsDiff } from '../helpers/compare.js';
 
 async function runModel(w: MsdaWorkload, data: MsdaInputs): Promise<Float32Array> {
   const model = readFileSync(new URL(`../../bench/models/${w.model}`, import.meta.url));

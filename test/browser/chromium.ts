@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core (no browser download), with WebGPU on SwiftShader.
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { underCi } from '../helpers/ci.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -23,13 +24,13 @@ export const WEBGPU_FLAGS = [
   '--use-angle=swiftshader',
 ];
 
-/** Whether the browser is there; under CI=true its absence is an error, never a skip. */
+/** Whether the browser is there; under CI its absence is an error, never a skip. */
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI === 'true') {
-    throw new Error(`CI=true but ${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  if (underCi) {
+    throw new Error(`CI=${process.env.CI} but ${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
   }
-  console.warn(`${CHROMIUM} is missing: the browser tests are skipped on this machine (they fail under CI=true).`);
+  console.warn(`${CHROMIUM} is missing: the browser tests are skipped on this machine (they fail under CI).`);
   return false;
 }
 

@@ -20,7 +20,12 @@ export interface StaticSite {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string, folder = '/some/folder/'): Promise<StaticSite> {
+/** `headers` go on every response (e.g. COOP/COEP, to make the pages cross-origin isolated). */
+export async function serveStatic(
+  root: string,
+  folder = '/some/folder/',
+  headers: Record<string, string> = {},
+): Promise<StaticSite> {
   const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     if (!path.startsWith(folder)) {
@@ -34,7 +39,8 @@ export async function serveStatic(root: string, folder = '/some/folder/'): Promi
     }
     try {
       const body = await readFile(join(root, relative));
-      response.writeHead(200, { 'content-type': TYPES[extname(relative)] ?? 'application/octet-stream' }).end(body);
+      const type = TYPES[extname(relative)] ?? 'application/octet-stream';
+      response.writeHead(200, { ...headers, 'content-type': type }).end(body);
     } catch {
       response.writeHead(404).end();
     }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   affineGridBackwardCpu,
-  type GridSampleOptions,
+  type GridSampleBackwardOptions,
   gridSampleBackwardCpu,
   gridSampleCpu,
   type Tensor,
@@ -16,7 +16,7 @@ const points = (...xs: number[]): Tensor => ({
 });
 const ones = (n: number): Tensor => ({ data: new Float32Array(n).fill(1), shape: [1, 1, 1, n] });
 
-function backward(grid: Tensor, options: GridSampleOptions) {
+function backward(grid: Tensor, options: GridSampleBackwardOptions) {
   const { gradInput, gradGrid } = gridSampleBackwardCpu(ones(grid.shape[2]), row, grid, options);
   return { gradInput: [...gradInput.data], gradGrid: [...gradGrid.data] };
 }

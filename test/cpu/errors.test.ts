@@ -125,7 +125,7 @@ describe('bad input gets a specific error', () => {
 
   it('rejects an unknown backend', async () => {
     await expect(gridSample(input4, grid4, { backend: 'gpu' as never })).rejects.toThrow(
-      /backend must be one of 'auto', 'webgpu', 'cpu', got "gpu"/,
+      /backend must be one of 'auto', 'webgpu', 'wasm', 'cpu', got "gpu"/,
     );
   });
 });

@@ -12,9 +12,9 @@ import {
   type PaddingMode,
   type Tensor,
 } from '../../src/index.js';
-import { maxAbsDiff } from '../helpers/compare.js';
-import { gradientTolerance } from '../helpers/golden-backward.js';
+import { peakIndex, pushedOut, zeroedSmallest } from '../helpers/negative-control.js';
 import { randomTensor } from '../helpers/random.js';
+import { type Comparison, compare, describeComparison, TOLERANCE } from '../helpers/tolerance.js';
 
 const f = Math.fround;
 
@@ -73,19 +73,40 @@ function randomCase(seed: number, dims: 2 | 3, mode: Mode, paddingMode: PaddingM
   return { input, grid, gradOutput, options: { mode, paddingMode, alignCorners }, sizes };
 }
 
+/**
+ * Weights w such that sum(w[k] f(t[k])) is the derivative at 0 of the polynomial through the points
+ * (t[k], f(t[k])): exact for a cubic, which is what bicubic (and, trivially, bilinear) is within a cell.
+ */
+function derivativeWeights(t: number[]): number[] {
+  return t.map((tk, k) => {
+    let sum = 0;
+    for (let m = 0; m < t.length; m++) {
+      if (m === k) continue;
+      let product = 1 / (tk - t[m]);
+      for (let l = 0; l < t.length; l++) if (l !== k && l !== m) product *= (0 - t[l]) / (tk - t[l]);
+      sum += product;
+    }
+    return sum;
+  });
+}
+
 function gridFiniteDifference({ input, grid, gradOutput, options, sizes }: Case): Float32Array {
   const dims = sizes.length;
   const result = new Float32Array(grid.data.length);
   for (let i = 0; i < grid.data.length; i++) {
     const size = sizes[i % dims];
-    // 0.01 pixel each side: well inside the 0.1-pixel margin around kinks
-    const h = 0.01 / Math.max(scaleOf(size, options.alignCorners), 0.5);
-    const plus = { data: grid.data.slice(), shape: grid.shape };
-    const minus = { data: grid.data.slice(), shape: grid.shape };
-    plus.data[i] = f(grid.data[i] + h);
-    minus.data[i] = f(grid.data[i] - h);
-    const step = plus.data[i] - minus.data[i];
-    result[i] = (loss(gradOutput, input, plus, options) - loss(gradOutput, input, minus, options)) / step;
+    // up to 0.05 pixel each side: inside the 0.1-pixel margin around kinks, and large enough that the
+    // float32 rounding of the coordinates (noise / h) stays small
+    const h = 0.025 / Math.max(scaleOf(size, options.alignCorners), 0.5);
+    const at = (step: number) => {
+      const moved = { data: grid.data.slice(), shape: grid.shape };
+      moved.data[i] = f(grid.data[i] + step);
+      return { offset: moved.data[i] - grid.data[i], value: loss(gradOutput, input, moved, options) };
+    };
+    // four points, so the difference is exact for the cubic pieces (two would leave h^2 f''' / 6)
+    const samples = [-2 * h, -h, h, 2 * h].map(at);
+    const weights = derivativeWeights(samples.map((s) => s.offset));
+    result[i] = samples.reduce((sum, s, k) => sum + weights[k] * s.value, 0);
   }
   return result;
 }
@@ -113,6 +134,17 @@ const combos = ([2, 3] as const).flatMap((dims) =>
   ),
 );
 
+/** Worst scaled error of every comparison in this file, printed and held to the table at the end. */
+const measured = { gradient: 0, transformer: 0 };
+
+const toleranceOf = { gradient: TOLERANCE.finiteDifference, transformer: TOLERANCE.finiteDifferenceTransformer };
+
+function expectMatches(key: keyof typeof measured, actual: ArrayLike<number>, fd: ArrayLike<number>, label: string) {
+  const result: Comparison = compare(actual, fd, toleranceOf[key]);
+  measured[key] = Math.max(measured[key], result.scaledError);
+  expect(result.ok, `${label}: ${describeComparison(result)}`).toBe(true);
+}
+
 describe('CPU backward equals finite differences of the CPU forward', () => {
   it.each(combos)('%s', (_, dims, mode, padding, align) => {
     for (let seed = 1; seed <= 6; seed++) {
@@ -121,8 +153,8 @@ describe('CPU backward equals finite differences of the CPU forward', () => {
       const fdGrid = gridFiniteDifference(c);
       const fdInput = inputFiniteDifference(c);
       const label = `seed ${seed} grid ${c.grid.shape} ${[...c.grid.data]}`;
-      expect(maxAbsDiff(gradGrid.data, fdGrid), `gradGrid ${label}`).toBeLessThanOrEqual(gradientTolerance(fdGrid));
-      expect(maxAbsDiff(gradInput.data, fdInput), `gradInput ${label}`).toBeLessThanOrEqual(gradientTolerance(fdInput));
+      expectMatches('gradient', gradGrid.data, fdGrid, `gradGrid ${label}`);
+      expectMatches('gradient', gradInput.data, fdInput, `gradInput ${label}`);
       if (mode === 'nearest') expect(gradGrid.data.every((v) => v === 0)).toBe(true);
     }
   });
@@ -153,8 +185,8 @@ describe('CPU backward equals finite differences of the CPU forward', () => {
         return (lossOf(plus) - lossOf(minus)) / (plus.data[i] - minus.data[i]);
       });
       // near-identity grids sit close to pixel centres (cell edges), hence the small step; float32
-      // rounding of every output then dominates the difference, hence 5x the usual tolerance
-      expect(maxAbsDiff(gradTheta.data, fd), `size ${size}`).toBeLessThanOrEqual(5 * gradientTolerance(fd));
+      // rounding of every output then dominates the difference
+      expectMatches('transformer', gradTheta.data, fd, `size ${size}`);
     }
   });
 });
@@ -172,7 +204,40 @@ describe('gradInput is the adjoint of the forward', () => {
     const gradOutput = randomTensor(gridSampleCpu(input, grid, options).shape as number[], 23);
     const { gradInput } = gridSampleBackwardCpu(gradOutput, input, grid, options);
     let dot = 0;
-    for (let i = 0; i < input.data.length; i++) dot += gradInput.data[i] * input.data[i];
-    expect(dot).toBeCloseTo(loss(gradOutput, input, grid, options), 3);
+    let size = 0; // sum of |terms|: the scale of float32 rounding in either sum
+    for (let i = 0; i < input.data.length; i++) {
+      dot += gradInput.data[i] * input.data[i];
+      size += Math.abs(gradInput.data[i] * input.data[i]);
+    }
+    const result = compare([dot], [loss(gradOutput, input, grid, options)], TOLERANCE.backward, { scale: [size] });
+    expect(result.ok, describeComparison(result)).toBe(true);
+  });
+});
+
+describe('negative control: the finite-difference check', () => {
+  it('rejects an analytic gradient off by 10x its tolerance, or with a small gradient zeroed', () => {
+    const c = randomCase(7919, 2, 'bicubic', 'reflection', false);
+    const { gradGrid } = gridSampleBackwardCpu(c.gradOutput, c.input, c.grid, c.options);
+    const fd = { data: gridFiniteDifference(c), shape: c.grid.shape };
+    const tolerance = TOLERANCE.finiteDifference;
+    expect(compare(gradGrid.data, fd.data, tolerance).ok).toBe(true);
+    const off = pushedOut(gradGrid, fd, peakIndex(fd.data), tolerance);
+    expect(compare(off.data, fd.data, tolerance).ok).toBe(false);
+    const small = zeroedSmallest(gradGrid, fd, 1e-2);
+    expect(small, 'a gradient above 1e-2').toBeDefined();
+    expect(compare(small?.tensor.data ?? [], fd.data, tolerance).ok).toBe(false);
+  });
+});
+
+describe('the finite-difference tolerances', () => {
+  it('stay within 10x of the worst errors measured above', () => {
+    for (const key of ['gradient', 'transformer'] as const) {
+      console.log(
+        `finite differences (${key}): worst ${measured[key].toExponential(2)} x max(1, peak), ` +
+          `tolerance ${toleranceOf[key].abs}`,
+      );
+      expect(measured[key], key).toBeGreaterThan(0); // the comparisons above ran
+      expect(toleranceOf[key].abs, key).toBeLessThanOrEqual(10 * measured[key]);
+    }
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { gridSampleCpu, type Tensor } from '../../src/index.js';
 import { randomTensor } from '../helpers/random.js';
+import { expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
 const H = 512;
 const W = 600;
@@ -29,13 +30,47 @@ const grid: Tensor = { data: Float32Array.from(points.flat()), shape: [1, 1, poi
 describe('CPU reference, plane by plane on large inputs', () => {
   const out = gridSampleCpu(input, grid, { mode: 'bilinear', paddingMode: 'zeros', alignCorners: false });
 
-  it('reproduces a linear input where all four taps are inside', () => {
+  it('reproduces a linear input where all four taps are inside, and its zero-padded share at the edges', () => {
+    // bilinear with zeros padding, written out: the taps inside, weighted, of c + x / 2 - y / 4
+    const value = (c: number, x: number, y: number) => c + x / 2 - y / 4;
+    const inside = (x: number, y: number) => x >= 0 && x < W && y >= 0 && y < H;
+    const expected: number[] = [];
+    const terms: number[] = []; // sum of |weight x tap|: the size of what was added, per value
+    const actual: number[] = [];
+    let partlyOutside = 0;
     for (const [i, [gx, gy]] of points.entries()) {
-      const px = ((gx + 1) * W - 1) / 2;
-      const py = ((gy + 1) * H - 1) / 2;
-      if (!(px >= 0 && px < W - 1 && py >= 0 && py < H - 1)) continue;
-      for (let c = 0; c < C; c++) expect(out.data[c * points.length + i]).toBeCloseTo(c + px / 2 - py / 4, 3);
+      if (Number.isNaN(gx) || Number.isNaN(gy)) continue;
+      const px = ((Math.fround(gx) + 1) * W - 1) / 2;
+      const py = ((Math.fround(gy) + 1) * H - 1) / 2;
+      const [x0, y0] = [Math.floor(px), Math.floor(py)];
+      const taps = [
+        [x0, y0, (x0 + 1 - px) * (y0 + 1 - py)],
+        [x0 + 1, y0, (px - x0) * (y0 + 1 - py)],
+        [x0, y0 + 1, (x0 + 1 - px) * (py - y0)],
+        [x0 + 1, y0 + 1, (px - x0) * (py - y0)],
+      ];
+      if (taps.some(([x, y]) => !inside(x, y))) partlyOutside++;
+      for (let c = 0; c < C; c++) {
+        let sum = 0;
+        let size = 0;
+        for (const [x, y, w] of taps) {
+          if (!inside(x, y)) continue;
+          sum += w * value(c, x, y);
+          size += Math.abs(w * value(c, x, y));
+        }
+        expected.push(sum);
+        terms.push(Math.max(1, size));
+        actual.push(out.data[c * points.length + i]);
+      }
     }
+    // the corner (1, 1) and (-1.0005, 0.2) keep some taps, (5, -7) none
+    expect(partlyOutside).toBe(3);
+    const asTensor = (v: number[]) => ({ data: Float32Array.from(v), shape: [v.length] });
+    expectClose(asTensor(actual), asTensor(expected), TOLERANCE.forward, 'large plane', { scale: terms });
+    // the corner keeps only its top-left tap (W - 1, H - 1), at weight 1/4
+    const corner = points.findIndex(([x, y]) => x === 1 && y === 1);
+    for (let c = 0; c < C; c++)
+      expect(out.data[c * points.length + corner]).toBe(Math.fround(value(c, W - 1, H - 1) / 4));
   });
 
   it('returns 0 for NaN points and points with every tap outside', () => {

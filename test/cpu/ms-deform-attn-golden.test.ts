@@ -2,9 +2,25 @@
 // reference's float32 operations, including the fused multiply-adds of PyTorch's AVX2 grid_sample
 // kernel and the addition order of its sum(-1); see src/cpu/ms-deform-attn.ts.
 import { describe, expect, it } from 'vitest';
-import { msDeformAttnCpu } from '../../src/index.js';
-import { expectTensorClose, maxAbsDiff } from '../helpers/compare.js';
+import { msDeformAttnCpu, type Tensor } from '../../src/index.js';
 import { msdaCases, msdaTorchVersion } from '../helpers/golden-msda.js';
+
+/** The first element where the two differ (NaN equals NaN), or -1 when they are equal bit for bit. */
+function firstDifference(actual: Float32Array, expected: Float32Array): number {
+  if (actual.length !== expected.length) return Math.min(actual.length, expected.length);
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (!(Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e)))) return i;
+  }
+  return -1;
+}
+
+function expectBitExact(actual: Tensor, expected: Tensor, label: string): void {
+  expect([...actual.shape], `${label} shape`).toEqual([...expected.shape]);
+  const i = firstDifference(actual.data, expected.data);
+  expect(i, `${label}: element ${i} is ${actual.data[i]}, PyTorch's ${expected.data[i]}`).toBe(-1);
+}
 
 describe(`msDeformAttnCpu against PyTorch ${msdaTorchVersion} goldens`, () => {
   it('has goldens for every L and P in 1..4, size-1 levels, d not a multiple of 4 and the decoder-sized case', () => {
@@ -19,7 +35,7 @@ describe(`msDeformAttnCpu against PyTorch ${msdaTorchVersion} goldens`, () => {
 
   it.each(msdaCases.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const out = msDeformAttnCpu(c.value, c.spatialShapes, c.samplingLocations, c.attentionWeights);
-    expectTensorClose(out, c.expected, 0, c.name);
+    expectBitExact(out, c.expected, c.name);
   });
 
   it('the exact comparison catches a one-ulp error (negative control)', () => {
@@ -28,7 +44,7 @@ describe(`msDeformAttnCpu against PyTorch ${msdaTorchVersion} goldens`, () => {
     const i = out.data.findIndex((v) => v !== 0);
     const bits = new Uint32Array(out.data.buffer, out.data.byteOffset, out.data.length);
     bits[i] += 1; // the next float32 away from zero
-    expect(maxAbsDiff(out.data, c.expected.data)).toBeGreaterThan(0);
-    expect(() => expectTensorClose(out, c.expected, 0, c.name)).toThrow(/max abs error/);
+    expect(firstDifference(out.data, c.expected.data)).toBe(i);
+    expect(() => expectBitExact(out, c.expected, c.name)).toThrow(/PyTorch's/);
   });
 });

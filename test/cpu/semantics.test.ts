@@ -2,8 +2,8 @@
 // hand from PyTorch's formulas (noted beside each) or taken from the PyTorch goldens by name.
 import { describe, expect, it } from 'vitest';
 import { type GridSampleOptions, gridSampleCpu, type Tensor } from '../../src/index.js';
-import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { sampleCases } from '../helpers/golden.js';
+import { expectClose, forwardTolerance } from '../helpers/tolerance.js';
 
 const row = (...values: number[]): Tensor => ({ data: new Float32Array(values), shape: [1, 1, 1, values.length] });
 const points = (...xs: number[]): Tensor => ({
@@ -22,12 +22,7 @@ function goldens(fragment: string) {
 
 function expectGoldens(fragment: string) {
   for (const c of goldens(fragment)) {
-    expectTensorClose(
-      gridSampleCpu(c.input, c.grid, c.options),
-      c.expected,
-      toleranceFor(c.options.mode, c.expected.data),
-      c.name,
-    );
+    expectClose(gridSampleCpu(c.input, c.grid, c.options), c.expected, forwardTolerance(c.options.mode), c.name);
   }
 }
 

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { affineGridBackwardCpu, GridSampler, gridSampleBackwardCpu, type Tensor } from '../../src/index.js';
-import { expectTensorClose } from '../helpers/compare.js';
-import { gradientTolerance, transformerCases } from '../helpers/golden-backward.js';
+import {
+  affineGridBackwardCpu,
+  affineGridCpu,
+  GridSampler,
+  gridSampleBackwardCpu,
+  type Tensor,
+} from '../../src/index.js';
+import { transformerCases } from '../helpers/golden-backward.js';
 import { createTestDevice, readBuffer, storageBuffer, useTestSampler } from '../helpers/gpu.js';
+import { gradGridScale, gradInputScale, gradientScales } from '../helpers/gradient-scale.js';
 import { randomTensor } from '../helpers/random.js';
+import { expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
 const device = await createTestDevice();
 
@@ -19,6 +26,7 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
   const gradOutput = randomTensor([2, 3, 4, 7], 3);
   const options = { mode: 'bicubic', paddingMode: 'reflection', alignCorners: false } as const;
   const expected = gridSampleBackwardCpu(gradOutput, input, grid, options);
+  const scales = gradientScales(gradOutput, input, grid, options, expected);
 
   async function encodeBackward(want: { gradInput: boolean; gradGrid: boolean }) {
     const buffers = {
@@ -48,11 +56,17 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
       const out = await encodeBackward(want);
       if (want.gradInput) {
         const data = out.gradInput as Float32Array;
-        expectTensorClose({ data, shape: input.shape }, expected.gradInput, gradientTolerance(expected.gradInput.data));
+        expectClose(
+          { data, shape: input.shape },
+          expected.gradInput,
+          TOLERANCE.backward,
+          'gradInput',
+          scales.gradInput,
+        );
       }
       if (want.gradGrid) {
         const data = out.gradGrid as Float32Array;
-        expectTensorClose({ data, shape: grid.shape }, expected.gradGrid, gradientTolerance(expected.gradGrid.data));
+        expectClose({ data, shape: grid.shape }, expected.gradGrid, TOLERANCE.backward, 'gradGrid', scales.gradGrid);
       }
     }
   });
@@ -122,7 +136,8 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
     gpu.queue.submit([encoder.finish()]);
     const data = await readBuffer(gpu, gradGrid, big.grid.data.length);
     const cpu = gridSampleBackwardCpu(bigGradOutput, big.input, big.grid);
-    expectTensorClose({ data, shape: big.grid.shape }, cpu.gradGrid, gradientTolerance(cpu.gradGrid.data));
+    const scale = gradGridScale(bigGradOutput, big.input, big.grid, {}, cpu.gradGrid);
+    expectClose({ data, shape: big.grid.shape }, cpu.gradGrid, TOLERANCE.backward, 'gradGrid', { scale });
     for (const b of [gradGrid, ...buffers]) b.destroy();
   });
 
@@ -133,11 +148,7 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
       [randomTensor([2, 9, 10, 11, 3], 12), [2, 1, 9, 10, 11]],
     ] as const) {
       const expectedTheta = affineGridBackwardCpu(gradGrid, size);
-      expectTensorClose(
-        await sampler.affineGridBackward(gradGrid, size),
-        expectedTheta,
-        gradientTolerance(expectedTheta.data),
-      );
+      expectClose(await sampler.affineGridBackward(gradGrid, size), expectedTheta, TOLERANCE.affineBackward);
     }
   });
 
@@ -205,8 +216,10 @@ describe.skipIf(!device)('GridSampler backward behaviour on WebGPU', async () =>
     const golden = transformerCases.find((c) => c.name === 'README example');
     if (!golden) throw new Error('the README example golden is missing: run scripts/make_golden.py');
     const { gradTheta, gradInput } = await readmeBackwardExample(sampler);
-    expectTensorClose(gradTheta, golden.expectedGradTheta, gradientTolerance(golden.expectedGradTheta.data));
-    expectTensorClose(gradInput, golden.expectedGradInput, gradientTolerance(golden.expectedGradInput.data));
+    expectClose(gradTheta, golden.expectedGradTheta, TOLERANCE.affineBackward, 'gradTheta');
+    const grid = affineGridCpu(golden.theta, golden.gradOutput.shape);
+    const scale = gradInputScale(golden.gradOutput, golden.input, grid, golden.options, golden.expectedGradInput);
+    expectClose(gradInput, golden.expectedGradInput, TOLERANCE.backward, 'gradInput', { scale });
   });
 
   it('throws on use after destroy()', async () => {

@@ -1,11 +1,11 @@
 // Dispatch shapes at the kernel's real workgroup size: more than maxComputeWorkgroupsPerDimension
 // workgroups fold into y, and more batches than that limit still sample every batch.
 import { describe, expect, it } from 'vitest';
-import { WORKGROUP_SIZE } from '../../src/gpu/variants.js';
+import { WORKGROUP_SIZE } from '../../src/gpu/kernel.js';
 import { gridSampleCpu } from '../../src/index.js';
-import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
+import { expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
 const device = await createTestDevice();
 
@@ -22,7 +22,7 @@ describe.skipIf(!device)('dispatch folding at WORKGROUP_SIZE', async () => {
     const grid = randomTensor([1, height, width, 2], 32, -1.1, 1.1);
     const out = await sampler.gridSample(input, grid);
     const expected = gridSampleCpu(input, grid);
-    expectTensorClose(out, expected, toleranceFor('bilinear', expected.data));
+    expectClose(out, expected, TOLERANCE.forward);
   });
 
   it('samples every batch when there are more batches than maxComputeWorkgroupsPerDimension', async () => {
@@ -32,7 +32,7 @@ describe.skipIf(!device)('dispatch folding at WORKGROUP_SIZE', async () => {
       const grid = randomTensor(dims === 2 ? [n, 1, 2, 2] : [n, 1, 1, 2, 3], 34, -1.1, 1.1);
       const out = await sampler.gridSample(input, grid);
       const expected = gridSampleCpu(input, grid);
-      expectTensorClose(out, expected, toleranceFor('bilinear', expected.data), `${dims}-D`);
+      expectClose(out, expected, TOLERANCE.forward, `${dims}-D`);
     }
   });
 });

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   affineGridBackwardCpu,
+  type GridSampleBackwardOptions,
   gridFromFlow,
   gridSampleBackwardCpu,
   gridSampleCpu,
@@ -14,7 +15,9 @@ import {
   tensorFromImage,
   warpImage,
 } from '../../src/index.js';
+import { fuzzParameters } from '../helpers/fuzz.js';
 import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
+import { gradientScales } from '../helpers/gradient-scale.js';
 import {
   affineCaseArb,
   count,
@@ -22,17 +25,17 @@ import {
   expectSame,
   gridValue,
   hostileValue,
+  type Outcome,
   outcome,
   sampleCaseArb,
+  toleranceOfOptions,
 } from '../helpers/hostile.js';
+import { compare, describeComparison, TOLERANCE } from '../helpers/tolerance.js';
 
 const device = await createTestDevice();
-const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
-const runs = {
-  seed,
-  numRuns: Number(process.env.FUZZ_RUNS ?? 150),
-  interruptAfterTimeLimit: Number(process.env.FUZZ_MS ?? 8_000),
-};
+// every run must complete: numRuns runs, none slower than perRunMs, all within budgetMs (see fuzz.ts)
+const runs = fuzzParameters({ numRuns: 150, perRunMs: 20_000, budgetMs: 100_000 });
+const TIMEOUT = 120_000; // vitest's limit for each property, above its budget
 
 /** A gradient in the shape `like` has, when that is a valid shape; else something hostile. */
 const gradientLike = (like: unknown) =>
@@ -49,26 +52,31 @@ function shapedNoise(like: unknown, seedValue: number): unknown {
   return { data, shape };
 }
 
+/** gridSampleBackward's gradient `key` against the CPU's, each value at its own scale (gradient-scale.ts). */
 const compareGradients = (
-  actual: Awaited<ReturnType<typeof outcome>>,
-  reference: typeof actual,
+  actual: Outcome<unknown>,
+  reference: Outcome<unknown>,
   key: 'gradInput' | 'gradGrid',
-  context: string,
-) =>
-  expectSame(
-    actual.ok ? { ok: true, value: (actual.value as Record<string, Tensor>)[key] } : actual,
-    reference.ok ? { ok: true, value: (reference.value as Record<string, Tensor>)[key] } : reference,
-    context,
-    false,
-  );
+  [gradOutput, input, grid, options]: [Tensor, Tensor, Tensor, unknown],
+) => {
+  const pick = (o: Outcome<unknown>): Outcome<Tensor> =>
+    o.ok ? { ok: true, value: (o.value as Record<string, Tensor>)[key] } : o;
+  // a reference result means valid arguments, so the scale can be computed from them
+  const scale = reference.ok
+    ? gradientScales(gradOutput, input, grid, (options ?? {}) as GridSampleBackwardOptions, reference.value as never)[
+        key
+      ]
+    : {};
+  expectSame(pick(actual), pick(reference), `gridSampleBackward ${key}`, TOLERANCE.backward, false, scale);
+};
 
-describe.skipIf(!device)(
-  `hostile input to the backward and image functions (seed ${seed}; replay with FC_SEED=${seed})`,
-  async () => {
-    const gpu = device as GPUDevice;
-    const sampler = await useTestSampler(gpu);
+describe.skipIf(!device)('hostile input to the backward and image functions', async () => {
+  const gpu = device as GPUDevice;
+  const sampler = await useTestSampler(gpu);
 
-    it('gridSampleBackwardCpu and GridSampler.gridSampleBackward agree or throw documented errors', async () => {
+  it(
+    'gridSampleBackwardCpu and GridSampler.gridSampleBackward agree or throw documented errors',
+    async () => {
       const caseArb = sampleCaseArb.chain((c) => {
         const output = outcome(() => gridSampleCpu(c.input as Tensor, c.grid as Tensor, c.options as never));
         return fc.record({ c: fc.constant(c), gradOutput: fc.constant(output), noise: fc.integer() });
@@ -80,14 +88,18 @@ describe.skipIf(!device)(
           const args = [grad, c.input, c.grid, c.options] as [Tensor, Tensor, Tensor, never];
           const reference = await outcome(() => gridSampleBackwardCpu(...args));
           const actual = await outcome(() => sampler.gridSampleBackward(...args));
-          compareGradients(actual, reference, 'gradInput', 'gridSampleBackward gradInput');
-          compareGradients(actual, reference, 'gradGrid', 'gridSampleBackward gradGrid');
+          compareGradients(actual, reference, 'gradInput', args);
+          compareGradients(actual, reference, 'gradGrid', args);
         }),
         runs,
       );
-    });
+    },
+    TIMEOUT,
+  );
 
-    it('affineGridBackwardCpu and GridSampler.affineGridBackward agree or throw documented errors', async () => {
+  it(
+    'affineGridBackwardCpu and GridSampler.affineGridBackward agree or throw documented errors',
+    async () => {
       // gradGrid in the grid shape of `size` ([N, ...spatial, dims]) where size is an array
       const gridShapeOf = (size: unknown) =>
         Array.isArray(size) ? { shape: [size[0], ...size.slice(2), size.length - 2] } : undefined;
@@ -98,13 +110,18 @@ describe.skipIf(!device)(
         fc.asyncProperty(caseArb, async ({ gradGrid, size, options }) => {
           const args = [gradGrid, size, options] as [Tensor, number[], never];
           const reference = await outcome(() => affineGridBackwardCpu(...args));
-          expectSame(await outcome(() => sampler.affineGridBackward(...args)), reference, 'affineGridBackward', false);
+          const actual = await outcome(() => sampler.affineGridBackward(...args));
+          expectSame(actual, reference, 'affineGridBackward', TOLERANCE.affineBackward, false);
         }),
         runs,
       );
-    });
+    },
+    TIMEOUT,
+  );
 
-    it('gridFromFlow returns a grid of the flow shape or throws a documented error', async () => {
+  it(
+    'gridFromFlow returns a grid of the flow shape or throws a documented error',
+    async () => {
       const flowArb = fc.oneof(
         fc
           .record({
@@ -127,14 +144,49 @@ describe.skipIf(!device)(
           async (flow, options) => {
             const result = await outcome(() => gridFromFlow(flow as Tensor, options as never));
             if (!result.ok) return expectDocumented(result.error, 'gridFromFlow');
-            expect(result.value.shape).toEqual((flow as Tensor).shape);
+            const { data, shape } = flow as Tensor;
+            expect(result.value.shape).toEqual(shape);
+            // PyTorch's unnormalize takes each grid value back to the pixel position + displacement
+            const align = (options as { alignCorners?: boolean } | undefined)?.alignCorners === true;
+            const dims = shape.length - 2;
+            const sizes = shape.slice(1, -1).reverse(); // x, y[, z]
+            const back: number[] = [];
+            const wanted: number[] = [];
+            const scale: number[] = [];
+            for (const [i, g] of result.value.data.entries()) {
+              const a = i % dims;
+              const size = sizes[a];
+              if (align && size === 1) {
+                expect(g, 'size 1 with alignCorners addresses the one pixel').toBe(0);
+                continue;
+              }
+              if (Number.isNaN(data[i])) {
+                expect(g, 'a NaN displacement gives a NaN grid value').toBeNaN();
+                continue;
+              }
+              // beyond 2^24 pixels float32 grid values overflow or cannot tell pixels apart
+              if (!(Math.abs(data[i]) < 2 ** 24)) continue;
+              const point = Math.floor(i / dims);
+              const position = Math.floor(point / sizes.slice(0, a).reduce((x, y) => x * y, 1)) % size;
+              back.push(align ? ((g + 1) / 2) * (size - 1) : ((g + 1) * size - 1) / 2);
+              wanted.push(position + data[i]);
+              // the float32 grid value holds (2 p + 1) / size - 1 to a relative 2^-24: in pixels, up to
+              // 2^-24 (|p| + size) once unnormalized
+              scale.push(Math.abs(position + data[i]) + size);
+            }
+            const check = compare(back, wanted, TOLERANCE.affine, { scale });
+            expect(check.ok, `gridFromFlow: ${describeComparison(check)}`).toBe(true);
           },
         ),
         runs,
       );
-    });
+    },
+    TIMEOUT,
+  );
 
-    it('warpImage on the GPU equals the CPU reference within 1/255, or throws a documented error', async () => {
+  it(
+    'warpImage on the GPU equals the CPU reference within 1/255, or throws a documented error',
+    async () => {
       const pixelsArb = fc.oneof(
         {
           weight: 6,
@@ -208,15 +260,15 @@ describe.skipIf(!device)(
             return;
           }
           if (!gpu.ok) throw new Error(`warpImage threw ${String(gpu.error)} where the CPU returned`);
-          let worst = 0;
-          for (let i = 0; i < cpu.value.data.length; i++)
-            worst = Math.max(worst, Math.abs(gpu.value.data[i] - cpu.value.data[i]));
-          expect(worst).toBeLessThanOrEqual(1);
+          const tolerance = toleranceOfOptions(options).abs === 0 ? TOLERANCE.nearest : TOLERANCE.imageByte;
+          const check = compare(gpu.value.data, cpu.value.data, tolerance, { scale: 1 });
+          expect(check.ok, `warpImage: ${describeComparison(check)}`).toBe(true);
         }),
         runs,
       );
-    });
+    },
+    TIMEOUT,
+  );
 
-    const gpu_ = () => gpu;
-  },
-);
+  const gpu_ = () => gpu;
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { GridSampler, gridSample, gridSampleCpu, type Tensor } from '../../src/index.js';
-import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { createTestDevice, storageBuffer, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
+import { expectClose, forwardTolerance, TOLERANCE } from '../helpers/tolerance.js';
 
 const device = await createTestDevice();
 
@@ -32,7 +32,7 @@ describe.skipIf(!device)('GridSampler behaviour on WebGPU', async () => {
     });
     for (const { input, grid, options, promise } of calls) {
       const expected = gridSampleCpu(input, grid, options);
-      expectTensorClose(await promise, expected, toleranceFor(options.mode, expected.data));
+      expectClose(await promise, expected, forwardTolerance(options.mode));
     }
   });
 
@@ -53,12 +53,30 @@ describe.skipIf(!device)('GridSampler behaviour on WebGPU', async () => {
   });
 
   it('gridSample() runs on the given device for webgpu and auto, and on the CPU for cpu', async () => {
+    // the device, counting the command encoders made on it: GPU work shows there, CPU work does not
+    let encoders = 0;
+    const counted = new Proxy(gpu, {
+      get(target, prop) {
+        if (prop === 'createCommandEncoder') {
+          return (descriptor?: GPUCommandEncoderDescriptor) => {
+            encoders++;
+            return target.createCommandEncoder(descriptor);
+          };
+        }
+        const value = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
     const input = randomTensor([1, 3, 5, 5], 9);
     const grid = randomTensor([1, 4, 4, 2], 10);
-    const expected = gridSampleCpu(input, grid, { mode: 'nearest' });
-    for (const backend of ['webgpu', 'auto', 'cpu'] as const) {
-      const out = await gridSample(input, grid, { mode: 'nearest', backend, device: gpu });
-      expect(out, backend).toEqual(expected);
+    for (const mode of ['nearest', 'bilinear'] as const) {
+      const expected = gridSampleCpu(input, grid, { mode });
+      for (const backend of ['webgpu', 'auto', 'cpu'] as const) {
+        const before = encoders;
+        const out = await gridSample(input, grid, { mode, backend, device: counted });
+        expectClose(out, expected, forwardTolerance(mode), `${mode} ${backend}`);
+        expect(encoders > before, `${mode} ${backend} encoded GPU work`).toBe(backend !== 'cpu');
+      }
     }
   });
 
@@ -101,7 +119,7 @@ describe.skipIf(!device)('GridSampler behaviour on WebGPU', async () => {
     const data = await readBuffer(gpu, output, 3 * 8 * 9);
     const { affineGridCpu } = await import('../../src/index.js');
     const expected = gridSampleCpu(input, affineGridCpu(theta, size));
-    expectTensorClose({ data, shape: [1, 3, 8, 9] }, expected, toleranceFor('bilinear', expected.data));
+    expectClose({ data, shape: [1, 3, 8, 9] }, expected, TOLERANCE.forward);
     for (const b of [thetaBuffer, inputBuffer, gridBuffer, output]) b.destroy();
   });
 

@@ -1,9 +1,9 @@
 // Tensors beyond the binding limits: processed in pieces, with the same result as the CPU reference.
 import { afterAll, describe, expect, it } from 'vitest';
 import { affineGridCpu, type GridSampleOptions, GridSampler, gridSampleCpu, type Tensor } from '../../src/index.js';
-import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { createTestDevice, readBuffer, storageBuffer, useErrorScopes, useTestSampler } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
+import { expectClose, forwardTolerance, TOLERANCE } from '../helpers/tolerance.js';
 
 const defaultDevice = await createTestDevice('default');
 const device = await createTestDevice();
@@ -29,7 +29,7 @@ describe.skipIf(!defaultDevice)('a device with default limits (128 MiB per bindi
     for (const options of [{}, { mode: 'nearest', alignCorners: true }] as GridSampleOptions[]) {
       const expected = gridSampleCpu(input, grid, options);
       const out = await sampler.gridSample(input, grid, options);
-      expectTensorClose(out, expected, toleranceFor(options.mode, expected.data), JSON.stringify(options));
+      expectClose(out, expected, forwardTolerance(options.mode), JSON.stringify(options));
     }
     expect(data[12345]).toBe((Math.imul(12345, 2654435761) >>> 8) / 2 ** 23 - 1); // input untouched
   });
@@ -107,9 +107,9 @@ describe.skipIf(!device)('splitting with maxChunkBytes', async () => {
     const input = randomTensor(c.inputShape, 31);
     const grid = randomTensor(c.gridShape, 32, -1.3, 1.3);
     const expected = gridSampleCpu(input, grid, c.options);
-    const tolerance = toleranceFor(c.options?.mode, expected.data);
+    const tolerance = forwardTolerance(c.options?.mode);
     expect(input.data.byteLength + grid.data.byteLength).toBeGreaterThan(c.maxChunkBytes);
-    expectTensorClose(await sampler.gridSample(input, grid, c.options), expected, tolerance, 'gridSample');
+    expectClose(await sampler.gridSample(input, grid, c.options), expected, tolerance, 'gridSample');
 
     const copy = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const inputBuffer = storageBuffer(gpu, input.data, copy);
@@ -126,7 +126,7 @@ describe.skipIf(!device)('splitting with maxChunkBytes', async () => {
     sampler.encodeGridSample(encoder, args, c.options);
     gpu.queue.submit([encoder.finish()]);
     const data = await readBuffer(gpu, outputBuffer, expected.data.length);
-    expectTensorClose({ data, shape: expected.shape }, expected, tolerance, 'encodeGridSample');
+    expectClose({ data, shape: expected.shape }, expected, tolerance, 'encodeGridSample');
     for (const b of [inputBuffer, gridBuffer, outputBuffer]) b.destroy();
   });
 
@@ -163,11 +163,7 @@ describe.skipIf(!device)('splitting with maxChunkBytes', async () => {
     const dims = size.length - 2;
     const theta = randomTensor([size[0], dims, dims + 1], 41);
     const expected = affineGridCpu(theta, size, { alignCorners: true });
-    expectTensorClose(
-      await sampler.affineGrid(theta, size, { alignCorners: true }),
-      expected,
-      toleranceFor('bilinear', expected.data),
-    );
+    expectClose(await sampler.affineGrid(theta, size, { alignCorners: true }), expected, TOLERANCE.affine);
 
     const copy = GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const thetaBuffer = storageBuffer(gpu, theta.data, copy);
@@ -176,7 +172,7 @@ describe.skipIf(!device)('splitting with maxChunkBytes', async () => {
     sampler.encodeAffineGrid(encoder, { theta: thetaBuffer, size, output }, { alignCorners: true });
     gpu.queue.submit([encoder.finish()]);
     const data = await readBuffer(gpu, output, expected.data.length);
-    expectTensorClose({ data, shape: expected.shape }, expected, toleranceFor('bilinear', expected.data));
+    expectClose({ data, shape: expected.shape }, expected, TOLERANCE.affine);
     thetaBuffer.destroy();
     output.destroy();
   });

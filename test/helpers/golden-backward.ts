@@ -1,6 +1,7 @@
 // Loads the PyTorch autograd goldens written by scripts/make_golden_backward.py.
 import { readFileSync } from 'node:fs';
 import type { GridSampleOptions, Tensor } from '../../src/index.js';
+import { gradientScales } from './gradient-scale.js';
 
 interface Encoded {
   shape: number[];
@@ -61,9 +62,10 @@ export const backwardCases = ofOp<BackwardCase>('grid_sample_backward');
 export const affineBackwardCases = ofOp<AffineBackwardCase>('affine_grid_backward');
 export const transformerCases = ofOp<TransformerCase>('spatial_transformer');
 
-/** The gradient tolerance: max abs error <= 1e-3 x max(1, max|expected|) (sums run in another order). */
-export function gradientTolerance(expected: Float32Array): number {
-  let peak = 1;
-  for (const v of expected) if (Math.abs(v) > peak) peak = Math.abs(v);
-  return 1e-3 * peak;
+/** The per-element scales (gradient-scale.ts) of a grid_sample backward golden's two gradients. */
+export function goldenGradientScales(c: BackwardCase) {
+  return gradientScales(c.gradOutput, c.input, c.grid, c.options, {
+    gradInput: c.expectedGradInput,
+    gradGrid: c.expectedGradGrid,
+  });
 }

@@ -3,29 +3,38 @@
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, expect } from 'vitest';
 import { GridSampler } from '../../src/index.js';
+import { underCi } from './ci.js';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-export const requireGpu = process.env.CI === 'true';
+/** Under CI (any non-empty CI other than 'false' or '0', see ci.ts) a missing adapter fails. */
+export const requireGpu = underCi;
+
+/**
+ * GPU_FEATURE_LEVEL=compatibility (the `compat` project of vite.config.ts): every test device is a
+ * WebGPU compatibility-mode device, made on a `featureLevel: 'compatibility'` adapter without the
+ * `core-features-and-limits` feature, so Dawn enforces compatibility mode's limits and restrictions.
+ */
+export const featureLevel = process.env.GPU_FEATURE_LEVEL === 'compatibility' ? 'compatibility' : 'core';
 
 // Dawn tears its instance down when the GPU object is garbage collected, even with devices alive.
 const instances: GPU[] = [];
 
-/** A device with the adapter's largest buffer limits, or undefined where there is no adapter (never under CI=true). */
+/** A device with the adapter's largest buffer limits, or undefined where there is no adapter (never under CI). */
 export async function createTestDevice(limits: 'adapter' | 'default' = 'adapter'): Promise<GPUDevice | undefined> {
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals); // GPUBufferUsage etc. for the tests themselves; the library needs none
   const gpu = create([]);
   instances.push(gpu);
-  const adapter = await gpu.requestAdapter();
+  const adapter = await gpu.requestAdapter({ featureLevel });
   if (!adapter) {
     if (requireGpu) {
       throw new Error(
-        'CI=true but no WebGPU adapter: install Debian chromium (SwiftShader) and libvulkan1, or set VK_ICD_FILENAMES',
+        `CI=${process.env.CI} but no WebGPU adapter: install Debian chromium (SwiftShader) and libvulkan1, or set VK_ICD_FILENAMES`,
       );
     }
-    console.warn('No WebGPU adapter: GPU tests are skipped on this machine (they fail under CI=true).');
+    console.warn('No WebGPU adapter: GPU tests are skipped on this machine (they fail under CI).');
     return undefined;
   }
   const requiredLimits =
@@ -35,7 +44,11 @@ export async function createTestDevice(limits: 'adapter' | 'default' = 'adapter'
           maxBufferSize: adapter.limits.maxBufferSize,
         }
       : {};
-  return adapter.requestDevice({ requiredLimits });
+  const device = await adapter.requestDevice({ requiredLimits });
+  if (featureLevel === 'compatibility' && device.features.has('core-features-and-limits')) {
+    throw new Error('GPU_FEATURE_LEVEL=compatibility, but the test device is a core device');
+  }
+  return device;
 }
 
 /** Runs every test of the enclosing suite inside validation and out-of-memory error scopes. */

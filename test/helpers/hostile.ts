@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { GPUExecutionError, type Tensor, WebGPUUnavailableError } from '../../src/index.js';
-import { expectTensorClose } from './compare.js';
+import { type CompareOptions, expectClose, forwardTolerance, type Tolerance } from './tolerance.js';
 
 // --- what a documented failure looks like (README, Errors) ---------------------------------------
 
@@ -21,11 +21,14 @@ export function expectDocumented(error: unknown, context: string): void {
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
-/** Runs `call`, sync or async, and fails the property if it takes more than 10 s. */
-export async function outcome<T>(call: () => T | Promise<T>): Promise<Outcome<T>> {
+/** How long one call may take before `outcome` reports it as hung (a failure of the property). */
+export const CALL_TIMEOUT_MS = 10_000;
+
+/** Runs `call`, sync or async; a call that takes more than `timeoutMs` comes back as a HUNG error. */
+export async function outcome<T>(call: () => T | Promise<T>, timeoutMs = CALL_TIMEOUT_MS): Promise<Outcome<T>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('HUNG: no answer within 10 s')), 10_000);
+    timer = setTimeout(() => reject(new Error(`HUNG: no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
     return { ok: true, value: await Promise.race([Promise.resolve().then(call), hung]) };
@@ -36,12 +39,17 @@ export async function outcome<T>(call: () => T | Promise<T>): Promise<Outcome<T>
   }
 }
 
-/** GPU and CPU agree: both return (close) results, or both throw documented errors of one class. */
+/**
+ * GPU and CPU agree: both return results within `tolerance` of each other (the CPU's is the reference),
+ * or both throw documented errors of one class. A HUNG outcome is never documented, so it fails.
+ */
 export function expectSame(
   actual: Outcome<Tensor>,
   reference: Outcome<Tensor>,
   context: string,
+  tolerance: Tolerance,
   sameMessage = true,
+  options: CompareOptions = {},
 ): void {
   if (!reference.ok) {
     expectDocumented(reference.error, `${context} (CPU)`);
@@ -53,13 +61,13 @@ export function expectSame(
     return;
   }
   if (!actual.ok) throw new Error(`${context}: threw ${String(actual.error)} where the CPU returned`);
-  expectTensorClose(actual.value, reference.value, toleranceOf(reference.value.data), context);
+  expectClose(actual.value, reference.value, tolerance, context, options);
 }
 
-export function toleranceOf(expected: Float32Array): number {
-  let peak = 1;
-  for (const v of expected) if (Math.abs(v) > peak) peak = Math.abs(v); // Infinity accepts any finite error
-  return 2e-4 * peak;
+/** The forward tolerance for options of any shape (hostile ones included): exact for nearest. */
+export function toleranceOfOptions(options: unknown): Tolerance {
+  const mode = options !== null && typeof options === 'object' ? (options as { mode?: unknown }).mode : undefined;
+  return forwardTolerance(mode === 'nearest' ? 'nearest' : 'bilinear');
 }
 
 // --- arbitraries -------------------------------------------------------------------------------

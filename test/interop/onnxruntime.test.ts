@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { installNodeWebGpu, loadOrtWeb } from '../../examples/node-webgpu.js';
 import { runInterop } from '../../examples/onnxruntime-interop-core.js';
 import { gridSampleCpu, type Tensor } from '../../src/index.js';
-import { expectTensorClose, toleranceFor } from '../helpers/compare.js';
 import { createTestDevice } from '../helpers/gpu.js';
 import { randomTensor } from '../helpers/random.js';
+import { expectClose, TOLERANCE } from '../helpers/tolerance.js';
 
 const probe = await createTestDevice(); // fails under CI=true without an adapter
 probe?.destroy();
@@ -24,6 +24,6 @@ describe.skipIf(!probe)('onnxruntime-web interop', () => {
     const { output, sameDevice } = await runInterop(ort, x, grids);
     expect(sameDevice).toBe(true);
     const expected = grids.reduce((t, grid) => gridSampleCpu(t, grid), x);
-    expectTensorClose(output, expected, toleranceFor('bilinear', expected.data));
+    expectClose(output, expected, TOLERANCE.forward);
   }, 120_000);
 });

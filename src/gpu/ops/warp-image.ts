@@ -1,12 +1,30 @@
 // Image warping without hand-written conversion loops: an RGBA8 image or texture in, an RGBA8 texture
-// or canvas out, the four channels sampled together by grid-sample-image.wgsl.
-import { checkPixels } from '../image-data.js';
-import { checkTensor, resolveOptions } from '../options.js';
-import type { GridSampleOptions, ImageDataLike, Tensor } from '../types.js';
-import { BufferUsage } from './flags.js';
-import { LruMap } from './lru.js';
-import { bindGroupLayout, pipelineSync } from './pipelines.js';
-import { sampleVariant } from './variants.js';
+// or canvas out, the four channels sampled together by grid-sample-image.wgsl. Free functions of a
+// device: they run on its shared context (contextFor).
+import gridSampleImageWgsl from '../../../shaders/grid-sample-image.wgsl?raw';
+import { checkPixels } from '../../image-data.js';
+import { checkTensor, resolveOptions } from '../../options.js';
+import type { ImageDataLike, SamplingOptions, Tensor } from '../../types.js';
+import { BufferUsage, contextFor, defineKernel, wgslPart } from '../runtime.js';
+import { COORDINATES, samplingConstants } from './grid-sample.js';
+
+/** @internal The kernel record (not public API; checked by test/gpu/kernels.test.ts). */
+export const GRID_SAMPLE_IMAGE = defineKernel({
+  name: 'grid-sample-image',
+  parts: [COORDINATES, wgslPart('shaders/grid-sample-image.wgsl', gridSampleImageWgsl)],
+  entryPoint: 'grid_sample_image',
+  bindings: { source: 'texture', grid: 'read-only-storage', destination: 'rgba8unorm-storage', params: 'uniform' },
+  uniform: { out_w: 'u32', out_h: 'u32' },
+  workgroup: [8, 8],
+});
+
+/**
+ * Options of {@link warpImage} and {@link encodeWarpImage}: the sampling options of grid_sample.
+ *
+ * @example
+ * const options: WarpImageOptions = { mode: 'bicubic', paddingMode: 'border' };
+ */
+export type WarpImageOptions = SamplingOptions;
 
 /**
  * Anything {@link textureFromImage} uploads: pixels in memory or a browser image source.
@@ -23,31 +41,6 @@ const TextureUsage = {
   STORAGE_BINDING: 0x8,
   RENDER_ATTACHMENT: 0x10,
 };
-
-// Immutable uniform buffers keyed by output size: safe however long the caller waits to submit.
-const paramsByDevice = new WeakMap<GPUDevice, LruMap<string, GPUBuffer>>();
-
-function paramsBuffer(device: GPUDevice, outW: number, outH: number): GPUBuffer {
-  let cache = paramsByDevice.get(device);
-  if (!cache) {
-    cache = new LruMap(64, (buffer) => buffer.destroy());
-    paramsByDevice.set(device, cache);
-  }
-  const key = `${outW}x${outH}`;
-  let buffer = cache.get(key);
-  if (!buffer) {
-    buffer = device.createBuffer({
-      label: `warp params ${key}`,
-      size: 16,
-      usage: BufferUsage.UNIFORM,
-      mappedAtCreation: true,
-    });
-    new Uint32Array(buffer.getMappedRange()).set([outW, outH]);
-    buffer.unmap();
-    cache.set(key, buffer);
-  }
-  return buffer;
-}
 
 const isImageData = (image: unknown): image is ImageDataLike =>
   typeof image === 'object' && image !== null && 'data' in image;
@@ -120,7 +113,7 @@ export function encodeWarpImage(
   device: GPUDevice,
   encoder: GPUCommandEncoder,
   { source, grid, gridShape, target }: EncodeWarpImageArgs,
-  options?: GridSampleOptions,
+  options?: WarpImageOptions,
 ): void {
   const [outW, outH] = warpSize(gridShape);
   if (target.width < outW || target.height < outH) {
@@ -131,27 +124,16 @@ export function encodeWarpImage(
       `warpImage: grid buffer has ${grid.size} bytes, [1, ${outH}, ${outW}, 2] needs ${outW * outH * 8}`,
     );
   }
-  const variant = sampleVariant(2, resolveOptions(options, 2));
-  const { WORKGROUP_SIZE: _, ...constants } = variant.constants;
-  const pipeline = pipelineSync(device, 'grid-sample-image', constants);
-  const params = paramsBuffer(device, outW, outH);
-  const pass = encoder.beginComputePass({ label: 'warp image' });
-  pass.setPipeline(pipeline);
-  pass.setBindGroup(
-    0,
-    device.createBindGroup({
-      label: 'warp image bind group',
-      layout: bindGroupLayout(device, 'grid-sample-image'),
-      entries: [
-        { binding: 0, resource: source.createView() },
-        { binding: 1, resource: { buffer: grid, size: outW * outH * 8 } },
-        { binding: 2, resource: target.createView() },
-        { binding: 3, resource: { buffer: params } },
-      ],
-    }),
+  const opts = resolveOptions(options, 2);
+  contextFor(device).dispatch(
+    encoder,
+    { kernel: GRID_SAMPLE_IMAGE, constants: samplingConstants(opts) },
+    {
+      uniforms: { out_w: outW, out_h: outH },
+      bindings: { source, grid: [grid, outW * outH * 8], destination: target },
+      invocations: [outW, outH],
+    },
   );
-  pass.dispatchWorkgroups(Math.ceil(outW / 8), Math.ceil(outH / 8));
-  pass.end();
 }
 
 /**
@@ -174,7 +156,7 @@ export function warpImage(
   device: GPUDevice,
   image: ImageLike | GPUTexture,
   grid: Tensor,
-  options: GridSampleOptions & { target?: GPUTexture | CanvasLike } = {},
+  options: WarpImageOptions & { target?: GPUTexture | CanvasLike } = {},
 ): GPUTexture {
   checkTensor('grid', grid);
   const [outW, outH] = warpSize(grid.shape);
