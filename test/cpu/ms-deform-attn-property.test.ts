@@ -10,7 +10,9 @@
 // 4 * (n + H + W) units, between the two.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { msDeformAttnOn } from '../../src/cpu/ms-deform-attn.js';
 import { msDeformAttnCpu, type Tensor } from '../../src/index.js';
+import { firstDifference } from '../helpers/bit-exact.js';
 import { msDeformAttnNaive } from '../helpers/ms-deform-attn-naive.js';
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
@@ -51,29 +53,35 @@ const level = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom<[number, number]>([1, 1], [1, 7], [5, 1]) },
 );
 
-const caseArb = fc
-  .record({
-    bs: fc.integer({ min: 1, max: 2 }),
-    nq: fc.integer({ min: 1, max: 4 }),
-    heads: fc.integer({ min: 1, max: 8 }),
-    d: fc.integer({ min: 1, max: 33 }),
-    levels: fc.array(level, { minLength: 1, maxLength: 4 }),
-    points: fc.integer({ min: 1, max: 4 }),
-  })
-  .chain(({ bs, nq, heads, d, levels, points }) => {
-    const s = levels.reduce((sum, [h, w]) => sum + h * w, 0);
-    const tensor = (shape: number[], item: fc.Arbitrary<number>) => {
-      const count = shape.reduce((a, b) => a * b, 1);
-      return fc.array(item, { minLength: count, maxLength: count }).map((v) => ({ data: Float32Array.from(v), shape }));
-    };
-    return fc.record({
-      levels: fc.constant(levels),
-      points: fc.constant(points),
-      value: tensor([bs, s, heads, d], fc.float({ min: -100, max: 100, noNaN: true })),
-      locations: tensor([bs, nq, heads, levels.length, points, 2], location),
-      weights: tensor([bs, nq, heads, levels.length, points], fc.float({ min: -1, max: 1, noNaN: true })),
+/** Random shapes, locations, and values and weights drawn from `item`. */
+const cases = (item: fc.Arbitrary<number>, weight: fc.Arbitrary<number>) =>
+  fc
+    .record({
+      bs: fc.integer({ min: 1, max: 2 }),
+      nq: fc.integer({ min: 1, max: 4 }),
+      heads: fc.integer({ min: 1, max: 8 }),
+      d: fc.integer({ min: 1, max: 33 }),
+      levels: fc.array(level, { minLength: 1, maxLength: 4 }),
+      points: fc.integer({ min: 1, max: 4 }),
+    })
+    .chain(({ bs, nq, heads, d, levels, points }) => {
+      const s = levels.reduce((sum, [h, w]) => sum + h * w, 0);
+      const tensor = (shape: number[], item: fc.Arbitrary<number>) => {
+        const count = shape.reduce((a, b) => a * b, 1);
+        return fc
+          .array(item, { minLength: count, maxLength: count })
+          .map((v) => ({ data: Float32Array.from(v), shape }));
+      };
+      return fc.record({
+        levels: fc.constant(levels),
+        points: fc.constant(points),
+        value: tensor([bs, s, heads, d], item),
+        locations: tensor([bs, nq, heads, levels.length, points, 2], location),
+        weights: tensor([bs, nq, heads, levels.length, points], weight),
+      });
     });
-  });
+
+const caseArb = cases(fc.float({ min: -100, max: 100, noNaN: true }), fc.float({ min: -1, max: 1, noNaN: true }));
 
 describe('msDeformAttnCpu equals a sum of gridSampleCpu calls (the PyTorch formulation)', () => {
   it(`random shapes, locations and weights (seed ${seed}; replay with FC_SEED=${seed})`, () => {
@@ -101,5 +109,21 @@ describe('msDeformAttnCpu equals a sum of gridSampleCpu calls (the PyTorch formu
     const shifted = { data: Float32Array.of(0.4 + 0.001 / 16, 0.6), shape: locations.shape };
     const off = msDeformAttnCpu(value, levels, shifted, weights);
     expect(worstRatio(off, naive.output, naive.weightMass, value, levels, 1)).toBeGreaterThan(1);
+  });
+});
+
+describe('the wasm kernel of msDeformAttnCpu equals its TypeScript kernel bit for bit', () => {
+  // any float32 values and weights, NaN and ±Infinity included: the taps outside a level must read 0
+  // without touching the value there, as the TypeScript kernel does
+  const anything = cases(fc.float(), fc.float());
+  it(`random shapes, values, locations and weights (seed ${seed}; replay with FC_SEED=${seed})`, () => {
+    fc.assert(
+      fc.property(fc.oneof(caseArb, anything), ({ levels, value, locations, weights }) => {
+        const wasm = msDeformAttnOn('wasm-simd', value, levels, locations, weights);
+        const typescript = msDeformAttnOn('typescript', value, levels, locations, weights);
+        expect(firstDifference(wasm.data, typescript.data)).toBe(-1);
+      }),
+      { seed, numRuns: 300 },
+    );
   });
 });
