@@ -15,17 +15,20 @@
 const LIMIT: f32 = 16777216; // 2^24, COORD_LIMIT of the reference
 const TABLE_STRIDE: usize = 24;
 
-/** grid_sample's unnormalize (align_corners=False) with PyTorch's AVX2 fused multiply-add, clamped. */
-@inline function unnormalize(coord: f32, size: i32): f32 {
-  const g = min(max(coord, -LIMIT), LIMIT);
-  const x = <f32>(<f64>(g + 1) * (<f64>size * 0.5) - 0.5);
-  return min(max(x, -LIMIT), LIMIT);
-}
+/** The arithmetic, inlined (AssemblyScript's @inline works on methods). */
+class Fused {
+  /** grid_sample's unnormalize (align_corners=False) with PyTorch's AVX2 fused multiply-add, clamped. */
+  @inline static unnormalize(coord: f32, size: i32): f32 {
+    const g = min(max(coord, -LIMIT), LIMIT);
+    const x = <f32>(<f64>(g + 1) * (<f64>size * 0.5) - 0.5);
+    return min(max(x, -LIMIT), LIMIT);
+  }
 
-/** fround(acc + tap * weight) on two channels: `acc` and `tap` hold two floats in their low half. */
-@inline function fusedStep(acc: v128, tap: v128, weight: v128): v128 {
-  const sum = f64x2.add(f64x2.promote_low_f32x4(acc), f64x2.mul(f64x2.promote_low_f32x4(tap), weight));
-  return f32x4.demote_f64x2_zero(sum);
+  /** fround(acc + tap * weight) on two channels: `acc` and `tap` hold two floats in their low half. */
+  @inline static step(acc: v128, tap: v128, weight: v128): v128 {
+    const sum = f64x2.add(f64x2.promote_low_f32x4(acc), f64x2.mul(f64x2.promote_low_f32x4(tap), weight));
+    return f32x4.demote_f64x2_zero(sum);
+  }
 }
 
 /**
@@ -51,7 +54,7 @@ export function attend(
   queriesTimesHeads: i32,
   positions: i32,
 ): void {
-  const xs = <usize>(heads * d) << 2; // bytes between horizontally adjacent value positions
+  const xs = (<usize>(heads * d)) << 2; // bytes between horizontally adjacent value positions
   const d4 = d & ~3;
   for (let r = 0; r < rows; r++) {
     const row = first + r;
@@ -66,9 +69,9 @@ export function attend(
       const width = load<i32>(entry, 12);
       const height = load<i32>(entry, 16);
       const w = r * terms + term;
-      const a = load<f32>(weights + (<usize>w << 2));
-      const gx = load<f32>(locations + (<usize>w << 3));
-      const gy = load<f32>(locations + (<usize>w << 3), 4);
+      const a = load<f32>(weights + ((<usize>w) << 2));
+      const gx = load<f32>(locations + ((<usize>w) << 3));
+      const gy = load<f32>(locations + ((<usize>w) << 3), 4);
       let nwTap = zeros;
       let neTap = zeros;
       let swTap = zeros;
@@ -79,9 +82,9 @@ export function attend(
       let se: f32 = 0;
       // a NaN location samples nothing: every tap 0 (the reference adds 0 * weight; this adds
       // (0 * 0 + ...) * weight, the same up to the sign of a zero, which the output's + 0 erases)
-      if (gx == gx && gy == gy) {
-        const x = unnormalize(2 * gx - 1, width);
-        const y = unnormalize(2 * gy - 1, height);
+      if (!F32.isNaN(gx) && !F32.isNaN(gy)) {
+        const x = Fused.unnormalize(2 * gx - 1, width);
+        const y = Fused.unnormalize(2 * gy - 1, height);
         const x0 = <i32>floor(x);
         const y0 = <i32>floor(y);
         const fx = x - <f32>x0;
@@ -115,19 +118,19 @@ export function attend(
       const se2 = f64x2.splat(<f64>se);
       const a4 = f32x4.splat(a);
       for (let c = 0; c < d4; c += 4) {
-        const o = <usize>c << 2;
+        const o = (<usize>c) << 2;
         const p = f32x4.mul(v128.load(nwTap + o), nw4);
-        let lo = fusedStep(p, v128.load64_zero(neTap + o), ne2);
-        let hi = fusedStep(v128.shuffle<f32>(p, p, 2, 3, 2, 3), v128.load64_zero(neTap + o, 8), ne2);
-        lo = fusedStep(lo, v128.load64_zero(swTap + o), sw2);
-        hi = fusedStep(hi, v128.load64_zero(swTap + o, 8), sw2);
-        lo = fusedStep(lo, v128.load64_zero(seTap + o), se2);
-        hi = fusedStep(hi, v128.load64_zero(seTap + o, 8), se2);
+        let lo = Fused.step(p, v128.load64_zero(neTap + o), ne2);
+        let hi = Fused.step(v128.shuffle<f32>(p, p, 2, 3, 2, 3), v128.load64_zero(neTap + o, 8), ne2);
+        lo = Fused.step(lo, v128.load64_zero(swTap + o), sw2);
+        hi = Fused.step(hi, v128.load64_zero(swTap + o, 8), sw2);
+        lo = Fused.step(lo, v128.load64_zero(seTap + o), se2);
+        hi = Fused.step(hi, v128.load64_zero(seTap + o, 8), se2);
         const t = f32x4.mul(v128.shuffle<f32>(lo, hi, 0, 1, 4, 5), a4);
         v128.store(into + o, starts ? t : f32x4.add(v128.load(into + o), t));
       }
       for (let c = d4; c < d; c++) {
-        const o = <usize>c << 2;
+        const o = (<usize>c) << 2;
         let v: f32 = load<f32>(nwTap + o) * nw;
         v = <f32>(<f64>v + <f64>load<f32>(neTap + o) * <f64>ne);
         v = <f32>(<f64>v + <f64>load<f32>(swTap + o) * <f64>sw);
@@ -137,14 +140,14 @@ export function attend(
       }
     }
     for (let k = 0; k < stepCount; k++) {
-      const to = termRows + <usize>load<i32>(steps + (<usize>k << 3));
-      const from = termRows + <usize>load<i32>(steps + (<usize>k << 3), 4);
+      const to = termRows + <usize>load<i32>(steps + ((<usize>k) << 3));
+      const from = termRows + <usize>load<i32>(steps + ((<usize>k) << 3), 4);
       for (let c = 0; c < d4; c += 4) {
-        const o = <usize>c << 2;
+        const o = (<usize>c) << 2;
         v128.store(to + o, f32x4.add(v128.load(to + o), v128.load(from + o)));
       }
       for (let c = d4; c < d; c++) {
-        const o = <usize>c << 2;
+        const o = (<usize>c) << 2;
         store<f32>(to + o, load<f32>(to + o) + load<f32>(from + o));
       }
     }
@@ -152,11 +155,11 @@ export function attend(
     const total = termRows + <usize>(result * d) * 4;
     const target = out + <usize>(r * d) * 4;
     for (let c = 0; c < d4; c += 4) {
-      const o = <usize>c << 2;
+      const o = (<usize>c) << 2;
       v128.store(target + o, f32x4.add(v128.load(total + o), f32x4.splat(0)));
     }
     for (let c = d4; c < d; c++) {
-      const o = <usize>c << 2;
+      const o = (<usize>c) << 2;
       store<f32>(target + o, load<f32>(total + o) + 0);
     }
   }

@@ -56,11 +56,11 @@ function instanceFor(bytes: number): Instance | undefined {
   const wasm = compiled();
   if (!wasm || bytes > 2 ** 32) return undefined;
   try {
-    const reuse = bytes <= KEEP_BYTES && kept;
-    const memory = reuse ? kept!.memory : new WebAssembly.Memory({ initial: 1 });
+    const reuse = bytes <= KEEP_BYTES ? kept : undefined;
+    const memory = reuse?.memory ?? new WebAssembly.Memory({ initial: 1 });
     const pages = Math.ceil(bytes / PAGE) - memory.buffer.byteLength / PAGE;
     if (pages > 0) memory.grow(pages);
-    if (reuse) return kept;
+    if (reuse) return reuse;
     const instance = new WebAssembly.Instance(wasm, { env: { memory } });
     const made = { memory, attend: instance.exports.attend as Attend };
     if (bytes <= KEEP_BYTES) kept = made;
