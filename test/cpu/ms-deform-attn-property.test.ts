@@ -12,8 +12,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { msDeformAttnOn } from '../../src/cpu/ms-deform-attn.js';
 import { msDeformAttnCpu, type Tensor } from '../../src/index.js';
-import { firstDifference } from '../helpers/bit-exact.js';
 import { msDeformAttnNaive } from '../helpers/ms-deform-attn-naive.js';
+import { firstBitDifference } from '../wasm/bits.js';
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 const U = 2 ** -24;
@@ -121,7 +121,7 @@ describe('the wasm kernel of msDeformAttnCpu equals its TypeScript kernel bit fo
       fc.property(fc.oneof(caseArb, anything), ({ levels, value, locations, weights }) => {
         const wasm = msDeformAttnOn('wasm-simd', value, levels, locations, weights);
         const typescript = msDeformAttnOn('typescript', value, levels, locations, weights);
-        expect(firstDifference(wasm.data, typescript.data)).toBe(-1);
+        expect(firstBitDifference(wasm.data, typescript.data)).toBe(-1);
       }),
       { seed, numRuns: 300 },
     );
