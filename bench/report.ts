@@ -58,6 +58,7 @@ export const RATIOS: readonly RatioSpec[] = [
   },
   { label: 'CPU reference / ort-node CPU', ours: ['ours-cpu', 'wall'], peer: ['ort-node', 'wall'] },
   { label: 'CPU reference / ort-web wasm', ours: ['ours-cpu', 'wall'], peer: ['ort-wasm', 'wall'] },
+  { label: 'CPU reference / ort-web wasm, CPU time', ours: ['ours-cpu', 'cpu'], peer: ['ort-wasm', 'cpu'] },
   { label: 'CPU reference / PyTorch CPU', ours: ['ours-cpu', 'wall'], peer: ['torch-cpu', 'wall'] },
 ];
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type * as OrtWeb from 'onnxruntime-web';
 import { msDeformAttnCpu } from '../../src/cpu.js';
 import type { Contender } from '../contender.js';
-import { timeWall } from '../contender.js';
+import { timeWallAndCpu } from '../contender.js';
 import { type Ort, ortDevice } from '../contenders/onnxruntime.js';
 import { createBuffer, timeGpu } from '../contenders/ours.js';
 import type { PassTimer } from '../pass-timer.js';
@@ -24,11 +24,11 @@ export function oursMsdaCpu(): MsdaContender {
   return {
     id: 'ours-cpu',
     label: 'ours, CPU reference',
-    timing: 'msDeformAttnCpu(), one JS thread',
+    timing: 'msDeformAttnCpu() (its WebAssembly SIMD kernel), one thread',
     async prepare(w, { value, samplingLocations, attentionWeights }) {
       const call = () => msDeformAttnCpu(value, w.spatialShapes, samplingLocations, attentionWeights);
       return {
-        run: () => timeWall(call),
+        run: () => timeWallAndCpu(call),
         output: async () => call().data,
         release: () => {},
       };
@@ -105,7 +105,7 @@ export function ortMsdaCpu(ort: Ort, id: 'ort-wasm' | 'ort-node', ep: 'wasm' | '
       );
       const output = session.outputNames[0];
       return {
-        run: () => timeWall(() => session.run(feeds)),
+        run: () => timeWallAndCpu(() => session.run(feeds)),
         output: async () => (await session.run(feeds))[output].data as Float32Array,
         release: () => session.release(),
       };

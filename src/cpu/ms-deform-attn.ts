@@ -1,22 +1,20 @@
-// Multi-scale deformable attention on the CPU, in PyTorch's float32 operations: each sample is
-// grid_sample's bilinear as PyTorch's AVX2 CPU kernel computes it (its compiler fuses the coordinate
-// and the weighted taps into multiply-adds, emulated here as fround(a * b + c)), each term is rounded
-// as `sample * weight`, and the terms of a (batch, query, head) are added in the order of PyTorch's
-// `sum(-1)` (torch-sum-order.ts): the result equals the PyTorch reference bit for bit on every golden.
+// Multi-scale deformable attention on the CPU: the shape checks, then one of two kernels with the
+// same float32 operations, so the same bits: WebAssembly SIMD where the engine has it
+// (ms-deform-attn-wasm.ts, assembly/ms-deform-attn.ts), else the readable TypeScript kernel
+// (ms-deform-attn-reference.ts).
 import { type MsDeformAttnGeometry, msDeformAttnGeometry } from '../ms-deform-attn-shapes.js';
 import { allocateOutput, checkTensor } from '../options.js';
 import type { Tensor } from '../types.js';
-import { COORD_LIMIT } from './coordinates.js';
-import { torchSumSchedule } from './torch-sum-order.js';
+import { attendReference } from './ms-deform-attn-reference.js';
+import { attendWasm } from './ms-deform-attn-wasm.js';
 
-// Math.fround is called directly: an alias in a module constant costs a load and a check per call in
-// V8's optimized code. Measured with callgrind over D1 runs (bench/msda): 145 M instructions per run
-// with the alias, 87 M without; 77 M with the taps indexed from one `i0` as below (hoisting the four
-// tap offsets out of the loop, or unrolling it by two, gave 106-108 M).
+/** The kernels of msDeformAttnCpu: 'auto' is wasm where it can run, else TypeScript. */
+export type MsDeformAttnKernel = 'auto' | 'wasm-simd' | 'typescript';
 
 /**
  * Multi-scale deformable attention (MSDeformAttn) of Deformable-DETR, RT-DETR, DINO and Mask2Former on
- * the CPU: the pure-PyTorch reference `multi_scale_deformable_attn_pytorch`, in plain TypeScript.
+ * the CPU: the pure-PyTorch reference `multi_scale_deformable_attn_pytorch`, on the calling thread
+ * (WebAssembly SIMD where the engine has it, else plain TypeScript: the same result).
  *
  * For each batch item, query and head, the sum over levels l and points p of
  * `attentionWeights[b, q, h, l, p]` times the value of level l, head h, sampled bilinearly at
@@ -47,124 +45,38 @@ export function msDeformAttnCpu(
   samplingLocations: Tensor,
   attentionWeights: Tensor,
 ): Tensor {
+  return msDeformAttnOn('auto', value, spatialShapes, samplingLocations, attentionWeights);
+}
+
+/**
+ * msDeformAttnCpu on a chosen kernel (tests and benchmarks compare the two); 'wasm-simd' throws
+ * where it cannot run.
+ */
+export function msDeformAttnOn(
+  kernel: MsDeformAttnKernel,
+  value: Tensor,
+  spatialShapes: readonly (readonly [number, number])[],
+  samplingLocations: Tensor,
+  attentionWeights: Tensor,
+): Tensor {
   checkTensor('value', value);
   checkTensor('samplingLocations', samplingLocations);
   checkTensor('attentionWeights', attentionWeights);
   const geo = msDeformAttnGeometry(value.shape, spatialShapes, samplingLocations.shape, attentionWeights.shape);
   const data = allocateOutput('ms_deform_attn', geo.outputShape);
-  if (data.length > 0) attend(value.data, samplingLocations.data, attentionWeights.data, data, geo);
+  if (data.length > 0) attend(kernel, value.data, samplingLocations.data, attentionWeights.data, data, geo);
   return { data, shape: geo.outputShape };
 }
 
 function attend(
+  kernel: MsDeformAttnKernel,
   value: Float32Array,
   locations: Float32Array,
   weights: Float32Array,
   out: Float32Array,
   geo: MsDeformAttnGeometry,
 ): void {
-  const { bs, s, heads, d, nq, levels, points, levelShapes, levelStarts } = geo;
-  const n = levels * points;
-  // term i = l * points + p is added into row into[k] of `terms` (d channels each, rounded to float32
-  // by the array) in the order of PyTorch's sum; the remaining steps then add rows into rows
-  const { order, into, steps, result } = torchSumSchedule(n);
-  const terms = new Float32Array(Math.max(1, n * d));
-  const xs = heads * d; // between horizontally adjacent value positions
-  const heightOf = Int32Array.from(levelShapes, ([height]) => height);
-  const widthOf = Int32Array.from(levelShapes, ([, width]) => width);
-  for (let b = 0; b < bs; b++) {
-    for (let q = 0; q < nq; q++) {
-      for (let h = 0; h < heads; h++) {
-        const row = (b * nq + q) * heads + h;
-        for (let k = 0; k < n; k++) {
-          const i = order[k];
-          const l = (i / points) | 0;
-          const height = heightOf[l];
-          const width = widthOf[l];
-          const w = row * n + i;
-          const t = into[k] * d;
-          const first = into[k] === i; // the first term of its row: stored, not added
-          const a = weights[w];
-          const gx = locations[2 * w];
-          const gy = locations[2 * w + 1];
-          if (Number.isNaN(gx) || Number.isNaN(gy)) {
-            if (first) terms.fill(0, t, t + d); // a row starts at PyTorch's 0
-            for (let c = 0; c < d; c++) terms[t + c] += 0 * a; // a NaN location samples nothing
-            continue;
-          }
-          // grid_sample's grid is 2 * loc - 1 (2 * loc is exact, the subtraction rounds)
-          const x = unnormalizeFused(Math.fround(2 * gx - 1), width);
-          const y = unnormalizeFused(Math.fround(2 * gy - 1), height);
-          // |x|, |y| <= 2^24 (COORD_LIMIT), so the tap indices are int32
-          const x0 = Math.floor(x) | 0;
-          const y0 = Math.floor(y) | 0;
-          const fx = Math.fround(x - x0);
-          const gxr = Math.fround(1 - fx);
-          const fy = Math.fround(y - y0);
-          const gyr = Math.fround(1 - fy);
-          const nw = Math.fround(gyr * gxr);
-          const ne = Math.fround(gyr * fx);
-          const sw = Math.fround(fy * gxr);
-          const se = Math.fround(fy * fx);
-          const ys = width * xs; // between rows
-          const o = (b * s + levelStarts[l] + y0 * width + x0) * xs + h * d;
-          if (x0 >= 0 && x0 + 1 < width && y0 >= 0 && y0 + 1 < height) {
-            // all four taps inside (the common case): no per-tap checks in the channel loop; the sample is
-            // ((nw_v * nw + ne_v * ne) + sw_v * sw) + se_v * se with PyTorch's AVX2 fused multiply-adds
-            if (first) {
-              for (let c = 0; c < d; c++) {
-                const i0 = o + c;
-                const v = Math.fround(
-                  Math.fround(Math.fround(Math.fround(value[i0] * nw) + value[i0 + xs] * ne) + value[i0 + ys] * sw) +
-                    value[i0 + ys + xs] * se,
-                );
-                terms[t + c] = v * a; // 0 + v * a, rounded by the array
-              }
-            } else {
-              for (let c = 0; c < d; c++) {
-                const i0 = o + c;
-                const v = Math.fround(
-                  Math.fround(Math.fround(Math.fround(value[i0] * nw) + value[i0 + xs] * ne) + value[i0 + ys] * sw) +
-                    value[i0 + ys + xs] * se,
-                );
-                terms[t + c] += Math.fround(v * a);
-              }
-            }
-            continue;
-          }
-          if (first) terms.fill(0, t, t + d);
-          const inX0 = x0 >= 0 && x0 < width;
-          const inX1 = x0 + 1 >= 0 && x0 + 1 < width;
-          const inY0 = y0 >= 0 && y0 < height;
-          const inY1 = y0 + 1 >= 0 && y0 + 1 < height;
-          for (let c = 0; c < d; c++) {
-            const i0 = o + c;
-            const vNw = inY0 && inX0 ? value[i0] : 0;
-            const vNe = inY0 && inX1 ? value[i0 + xs] : 0;
-            const vSw = inY1 && inX0 ? value[i0 + ys] : 0;
-            const vSe = inY1 && inX1 ? value[i0 + ys + xs] : 0;
-            const v = Math.fround(Math.fround(Math.fround(Math.fround(vNw * nw) + vNe * ne) + vSw * sw) + vSe * se);
-            terms[t + c] += Math.fround(v * a);
-          }
-        }
-        for (let k = 0; k < steps.length; k += 2) {
-          const to = steps[k] * d;
-          const from = steps[k + 1] * d;
-          for (let c = 0; c < d; c++) terms[to + c] += terms[from + c];
-        }
-        if (result < 0) continue; // no terms: the output stays 0
-        const r = result * d;
-        const outBase = row * d;
-        // PyTorch's sum starts from 0: 0 + (-0) is +0
-        for (let c = 0; c < d; c++) out[outBase + c] = terms[r + c] + 0;
-      }
-    }
-  }
-}
-
-/** grid_sample's unnormalize (align_corners=False) as PyTorch's AVX2 kernel computes it: one fma. */
-function unnormalizeFused(coord: number, size: number): number {
-  const g = Math.fround(Math.min(Math.max(coord, -COORD_LIMIT), COORD_LIMIT));
-  const x = Math.fround(Math.fround(g + 1) * (size / 2) - 0.5);
-  return Math.min(Math.max(x, -COORD_LIMIT), COORD_LIMIT);
+  if (kernel !== 'typescript' && attendWasm(value, locations, weights, out, geo)) return;
+  if (kernel === 'wasm-simd') throw new Error('ms_deform_attn: the WebAssembly SIMD kernel cannot run here');
+  attendReference(value, locations, weights, out, geo);
 }

@@ -1,7 +1,9 @@
 // msDeformAttnCpu against PyTorch goldens (scripts/make_golden_msda.py): bit for bit. It follows the
 // reference's float32 operations, including the fused multiply-adds of PyTorch's AVX2 grid_sample
-// kernel and the addition order of its sum(-1); see src/cpu/ms-deform-attn.ts.
+// kernel and the addition order of its sum(-1); see src/cpu/ms-deform-attn-reference.ts. Both kernels:
+// the wasm one (what msDeformAttnCpu runs) and the TypeScript one (its fallback).
 import { describe, expect, it } from 'vitest';
+import { msDeformAttnOn } from '../../src/cpu/ms-deform-attn.js';
 import { msDeformAttnCpu } from '../../src/index.js';
 import { msdaCases, msdaTorchVersion } from '../helpers/golden-msda.js';
 import { expectSameBits, firstBitDifference } from '../wasm/bits.js';
@@ -17,8 +19,10 @@ describe(`msDeformAttnCpu against PyTorch ${msdaTorchVersion} goldens`, () => {
     );
   });
 
-  it.each(msdaCases.map((c) => [c.name, c] as const))('%s', (_, c) => {
-    const out = msDeformAttnCpu(c.value, c.spatialShapes, c.samplingLocations, c.attentionWeights);
+  // 'wasm-simd' throws where WebAssembly SIMD is missing: every engine the tests run on has it
+  const kernels = ['wasm-simd', 'typescript'] as const;
+  it.each(kernels.flatMap((k) => msdaCases.map((c) => [`${k}: ${c.name}`, k, c] as const)))('%s', (_, kernel, c) => {
+    const out = msDeformAttnOn(kernel, c.value, c.spatialShapes, c.samplingLocations, c.attentionWeights);
     expectSameBits(out, c.expected, c.name);
   });
 

@@ -10,9 +10,11 @@
 // 4 * (n + H + W) units, between the two.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { msDeformAttnOn } from '../../src/cpu/ms-deform-attn.js';
 import { msDeformAttnCpu, type Tensor } from '../../src/index.js';
 import { msDeformAttnNaive } from '../helpers/ms-deform-attn-naive.js';
-import { msdaCallArb } from '../helpers/msda.js';
+import { msdaCallArb, msdaCalls } from '../helpers/msda.js';
+import { firstBitDifference } from '../wasm/bits.js';
 
 const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 const U = 2 ** -24;
@@ -67,5 +69,21 @@ describe('msDeformAttnCpu equals a sum of gridSampleCpu calls (the PyTorch formu
     const shifted = { data: Float32Array.of(0.4 + 0.001 / 16, 0.6), shape: locations.shape };
     const off = msDeformAttnCpu(value, levels, shifted, weights);
     expect(worstRatio(off, naive.output, naive.weightMass, value, levels, 1)).toBeGreaterThan(1);
+  });
+});
+
+describe('the wasm kernel of msDeformAttnCpu equals its TypeScript kernel bit for bit', () => {
+  // any float32 values and weights, NaN and ±Infinity included: the taps outside a level must read 0
+  // without touching the value there, as the TypeScript kernel does
+  const anything = msdaCalls(fc.float(), fc.float());
+  it(`random shapes, values, locations and weights (seed ${seed}; replay with FC_SEED=${seed})`, () => {
+    fc.assert(
+      fc.property(fc.oneof(msdaCallArb, anything), ({ value, spatialShapes, samplingLocations, attentionWeights }) => {
+        const wasm = msDeformAttnOn('wasm-simd', value, spatialShapes, samplingLocations, attentionWeights);
+        const typescript = msDeformAttnOn('typescript', value, spatialShapes, samplingLocations, attentionWeights);
+        expect(firstBitDifference(wasm.data, typescript.data)).toBe(-1);
+      }),
+      { seed, numRuns: 300 },
+    );
   });
 });

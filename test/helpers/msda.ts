@@ -52,25 +52,36 @@ const tensor = (shape: number[], item: fc.Arbitrary<number>): fc.Arbitrary<Tenso
   return fc.array(item, { minLength: count, maxLength: count }).map((v) => ({ data: Float32Array.from(v), shape }));
 };
 
-/** Random calls: 1-4 levels (size-1 ones included), 1-4 points, heads 1-8, d 1-33, locations anywhere. */
-export const msdaCallArb: fc.Arbitrary<MsdaCall> = fc
-  .record({
-    bs: fc.integer({ min: 1, max: 2 }),
-    nq: fc.integer({ min: 1, max: 5 }),
-    heads: fc.integer({ min: 1, max: 8 }),
-    d: fc.integer({ min: 1, max: 33 }),
-    levels: fc.array(level, { minLength: 1, maxLength: 4 }),
-    points: fc.integer({ min: 1, max: 4 }),
-  })
-  .chain(({ bs, nq, heads, d, levels, points }) => {
-    const s = levels.reduce((sum, [h, w]) => sum + h * w, 0);
-    return fc.record({
-      spatialShapes: fc.constant(levels),
-      value: tensor([bs, s, heads, d], fc.float({ min: -100, max: 100, noNaN: true })),
-      samplingLocations: tensor([bs, nq, heads, levels.length, points, 2], location),
-      attentionWeights: tensor([bs, nq, heads, levels.length, points], fc.float({ min: -1, max: 1, noNaN: true })),
+/**
+ * Random calls: 1-4 levels (size-1 ones included), 1-4 points, heads 1-8, d 1-33, locations anywhere;
+ * values and attention weights drawn from `value` and `weight`.
+ */
+export function msdaCalls(value: fc.Arbitrary<number>, weight: fc.Arbitrary<number>): fc.Arbitrary<MsdaCall> {
+  return fc
+    .record({
+      bs: fc.integer({ min: 1, max: 2 }),
+      nq: fc.integer({ min: 1, max: 5 }),
+      heads: fc.integer({ min: 1, max: 8 }),
+      d: fc.integer({ min: 1, max: 33 }),
+      levels: fc.array(level, { minLength: 1, maxLength: 4 }),
+      points: fc.integer({ min: 1, max: 4 }),
+    })
+    .chain(({ bs, nq, heads, d, levels, points }) => {
+      const s = levels.reduce((sum, [h, w]) => sum + h * w, 0);
+      return fc.record({
+        spatialShapes: fc.constant(levels),
+        value: tensor([bs, s, heads, d], value),
+        samplingLocations: tensor([bs, nq, heads, levels.length, points, 2], location),
+        attentionWeights: tensor([bs, nq, heads, levels.length, points], weight),
+      });
     });
-  });
+}
+
+/** Random calls with finite values in [-100, 100] and weights in [-1, 1]. */
+export const msdaCallArb = msdaCalls(
+  fc.float({ min: -100, max: 100, noNaN: true }),
+  fc.float({ min: -1, max: 1, noNaN: true }),
+);
 
 /** encodeMsDeformAttn on new float32 buffers holding `call`; reads the output back and frees them. */
 export async function encodeMsda(sampler: GridSampler, call: MsdaCall): Promise<Tensor> {
