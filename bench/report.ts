@@ -75,6 +75,8 @@ export function ratio(w: AnyResult, spec: RatioSpec): number | undefined {
 }
 
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+/** Two decimals, or two significant digits below 0.1 (deformable attention's GPU ratios are ~0.01). */
+const showRatio = (v: number | undefined) => (v === undefined ? 'n/a' : v < 0.1 ? v.toPrecision(2) : v.toFixed(2));
 
 function cell(r: ContenderResult | undefined, m: Metric): string {
   if (!r) return '';
@@ -155,7 +157,7 @@ export function markdownReport(run: RunInfo, workloads: readonly AnyResult[]): s
   lines.push(`| ratio | ${workloads.map((w) => w.workload.id).join(' | ')} |`);
   lines.push(`|---|${workloads.map(() => '---:').join('|')}|`);
   for (const r of ratios) {
-    lines.push(`| ${r.label} | ${workloads.map((w) => ratio(w, r)?.toFixed(2) ?? 'n/a').join(' | ')} |`);
+    lines.push(`| ${r.label} | ${workloads.map((w) => showRatio(ratio(w, r))).join(' | ')} |`);
   }
   const skipped = workloads.flatMap((w) =>
     w.results.filter((r) => r.skipped).map((r) => `${w.workload.id} ${r.label}: ${r.skipped}`),
@@ -196,7 +198,7 @@ export function markdownReport(run: RunInfo, workloads: readonly AnyResult[]): s
 
 export function printRatios(workloads: readonly AnyResult[], log: (line: string) => void): void {
   for (const r of RATIOS) {
-    const values = workloads.map((w) => `${w.workload.id} ${ratio(w, r)?.toFixed(2) ?? 'n/a'}`);
+    const values = workloads.map((w) => `${w.workload.id} ${showRatio(ratio(w, r))}`);
     log(`ours/peer ${r.label}: ${values.join(', ')}`);
   }
 }
