@@ -26,13 +26,14 @@ export interface PreparedRun {
   notes?(): Record<string, unknown>;
 }
 
-export interface Contender {
+/** A side of the comparison; `W` and `D` are the workload and its data (grid_sample's by default). */
+export interface Contender<W = Workload, D = { input: Tensor; grid: Tensor }> {
   id: string;
   label: string;
   /** How `wall` is measured, for the table legend. */
   timing: string;
   /** A prepared run, or a string saying why this workload is skipped. */
-  prepare(workload: Workload, data: { input: Tensor; grid: Tensor }): Promise<PreparedRun | string>;
+  prepare(workload: W, data: D): Promise<PreparedRun | string>;
 }
 
 const processCpuMs = () => {

@@ -1,5 +1,8 @@
 // The markdown table and the ours/peer ratios of a run.
-import type { ContenderResult, WorkloadResult } from './suite.js';
+import type { ContenderResult, NamedWorkload, WorkloadResult } from './suite.js';
+
+/** Results of any kind of workload (grid_sample's, deformable attention's). */
+type AnyResult = WorkloadResult<NamedWorkload>;
 
 export type Metric = 'gpu' | 'wall' | 'work' | 'cpu';
 
@@ -55,22 +58,25 @@ export const RATIOS: readonly RatioSpec[] = [
   },
   { label: 'CPU reference / ort-node CPU', ours: ['ours-cpu', 'wall'], peer: ['ort-node', 'wall'] },
   { label: 'CPU reference / ort-web wasm', ours: ['ours-cpu', 'wall'], peer: ['ort-wasm', 'wall'] },
+  { label: 'CPU reference / ort-web wasm, CPU time', ours: ['ours-cpu', 'cpu'], peer: ['ort-wasm', 'cpu'] },
   { label: 'CPU reference / PyTorch CPU', ours: ['ours-cpu', 'wall'], peer: ['torch-cpu', 'wall'] },
 ];
 
-const find = (w: WorkloadResult, id: string) => w.results.find((r) => r.id === id);
+const find = (w: AnyResult, id: string) => w.results.find((r) => r.id === id);
 
 function metric(r: ContenderResult | undefined, m: Metric): number | undefined {
   return r?.[m]?.median;
 }
 
-export function ratio(w: WorkloadResult, spec: RatioSpec): number | undefined {
+export function ratio(w: AnyResult, spec: RatioSpec): number | undefined {
   const ours = metric(find(w, spec.ours[0]), spec.ours[1]);
   const peer = metric(find(w, spec.peer[0]), spec.peer[1]);
   return ours !== undefined && peer !== undefined && peer > 0 ? ours / peer : undefined;
 }
 
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+/** Two decimals, or two significant digits below 0.1 (deformable attention's GPU ratios are ~0.01). */
+const showRatio = (v: number | undefined) => (v === undefined ? 'n/a' : v < 0.1 ? v.toPrecision(2) : v.toFixed(2));
 
 function cell(r: ContenderResult | undefined, m: Metric): string {
   if (!r) return '';
@@ -115,7 +121,7 @@ const CPU_COLUMNS: readonly Column[] = [
   { head: 'PyTorch CPU', id: 'torch-cpu', m: 'cpu' },
 ];
 
-export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[]): string {
+export function markdownReport(run: RunInfo, workloads: readonly AnyResult[]): string {
   const present = COLUMNS.filter((c) => workloads.some((w) => find(w, c.id)?.[c.m] || find(w, c.id)?.skipped));
   const lines: string[] = [];
   lines.push(`Median ms ± half the interquartile range, ${run.rounds} interleaved rounds after ${run.warmup} warm-up.`);
@@ -151,7 +157,7 @@ export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[
   lines.push(`| ratio | ${workloads.map((w) => w.workload.id).join(' | ')} |`);
   lines.push(`|---|${workloads.map(() => '---:').join('|')}|`);
   for (const r of ratios) {
-    lines.push(`| ${r.label} | ${workloads.map((w) => ratio(w, r)?.toFixed(2) ?? 'n/a').join(' | ')} |`);
+    lines.push(`| ${r.label} | ${workloads.map((w) => showRatio(ratio(w, r))).join(' | ')} |`);
   }
   const skipped = workloads.flatMap((w) =>
     w.results.filter((r) => r.skipped).map((r) => `${w.workload.id} ${r.label}: ${r.skipped}`),
@@ -190,9 +196,9 @@ export function markdownReport(run: RunInfo, workloads: readonly WorkloadResult[
   return `${lines.join('\n')}\n`;
 }
 
-export function printRatios(workloads: readonly WorkloadResult[], log: (line: string) => void): void {
+export function printRatios(workloads: readonly AnyResult[], log: (line: string) => void): void {
   for (const r of RATIOS) {
-    const values = workloads.map((w) => `${w.workload.id} ${ratio(w, r)?.toFixed(2) ?? 'n/a'}`);
+    const values = workloads.map((w) => `${w.workload.id} ${showRatio(ratio(w, r))}`);
     log(`ours/peer ${r.label}: ${values.join(', ')}`);
   }
 }

@@ -1,5 +1,5 @@
 // `npm run bench`: the whole table in one Node process on Dawn (SwiftShader without a GPU).
-// Options: --only W1,W3   --rounds N (default 7)   --warmup N (default 2)   --out PREFIX (default bench/results)
+// Options: --only W1,W3,D1   --rounds N (default 7)   --warmup N (default 2)   --out PREFIX (default bench/results)
 //          --skip id,id   (ours-gpu, ours-gpu-nhwc, ours-e2e, ours-cpu, ours-wasm-1, ours-wasm-n, ort-webgpu, ort-jsep,
 //                          ort-wasm, ort-node, torch-cpu)
 //          --wasm-threads N (default: WasmSampler's, min(hardware threads, 4))
@@ -12,10 +12,14 @@ import type { Contender } from './contender.js';
 import { type Ort, ortCpu, ortWebGpu, startOrtWebGpu } from './contenders/onnxruntime.js';
 import { oursCpu, oursEndToEnd, oursGpu, oursWasm } from './contenders/ours.js';
 import { pytorchCpu, pytorchUnavailable } from './contenders/pytorch.js';
+import { msdaContenders } from './msda/contenders.js';
+import { oursMsdaGpu } from './msda/ours-gpu.js';
+import { runMsdaWorkload } from './msda/suite.js';
+import { isMsdaWorkloadId, selectMsdaWorkloads } from './msda/workloads.js';
 import { installNodeWebGpu, loadOrtWeb, settle } from './node-setup.js';
 import { PassTimer } from './pass-timer.js';
 import { markdownReport, printRatios, type RunInfo } from './report.js';
-import { runWorkload, type WorkloadResult } from './suite.js';
+import { type NamedWorkload, runWorkload, type WorkloadResult } from './suite.js';
 import { softwareGpuCpuNs } from './worker-cpu.js';
 import { selectWorkloads } from './workloads.js';
 
@@ -34,7 +38,10 @@ const list = (s: string) =>
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-const workloads = selectWorkloads(list(values.only));
+const only = list(values.only);
+const gridIds = only.filter((id) => !isMsdaWorkloadId(id));
+const workloads = only.length > 0 && gridIds.length === 0 ? [] : selectWorkloads(gridIds);
+const msdaWorkloads = selectMsdaWorkloads(only);
 const skip = new Set(list(values.skip));
 const rounds = Number(values.rounds);
 const warmup = Number(values.warmup);
@@ -68,6 +75,10 @@ const contenders: Contender[] = [
   ortCpu(ortNode as unknown as Ort, 'ort-node', 'cpu'),
   ...(torch ? [torch] : []),
 ].filter((c) => !skip.has(c.id));
+const attention = [
+  oursMsdaGpu(sampler, timer),
+  ...msdaContenders({ ortWeb: ortNative, ortNode: ortNode as unknown as Ort, device, timer }),
+].filter((c) => !skip.has(c.id));
 
 const info = device.adapterInfo;
 const environment: Record<string, string> = {
@@ -84,11 +95,12 @@ const environment: Record<string, string> = {
 log(`environment: ${JSON.stringify(environment)}`);
 await settle(log);
 
-const results: WorkloadResult[] = [];
+const results: WorkloadResult<NamedWorkload>[] = [];
 for (const w of workloads) {
   log(`${w.id} ${w.title}: input [${w.inputShape}] grid [${w.gridShape}]`);
   results.push(await runWorkload(w, contenders, { rounds, warmup, log }));
 }
+for (const w of msdaWorkloads) results.push(await runMsdaWorkload(w, attention, { rounds, warmup, log }));
 torch?.close();
 
 const run: RunInfo = {

@@ -23,9 +23,15 @@ export interface ContenderResult {
   notes?: Record<string, unknown>;
 }
 
-export interface WorkloadResult {
-  workload: Workload;
+/** A workload's results; `W` is grid_sample's Workload or another kind with an id and a title. */
+export interface WorkloadResult<W extends NamedWorkload = Workload> {
+  workload: W;
   results: ContenderResult[];
+}
+
+export interface NamedWorkload {
+  id: string;
+  title: string;
 }
 
 export interface SuiteOptions {
@@ -50,7 +56,22 @@ export async function runWorkload(
 ): Promise<WorkloadResult> {
   const data = workloadData(w);
   const reference = gridSampleCpu(data.input, data.grid, optionsOf(w)).data;
-  const tol = tolerance(w, reference);
+  const results = await runContenders(w, data, contenders, reference, tolerance(w, reference), opts);
+  return { workload: w, results };
+}
+
+/**
+ * Prepares every contender on one workload, checks its output against `reference` (max |diff|, and
+ * the elements off by more than `tol`), then times the contenders interleaved.
+ */
+export async function runContenders<W extends NamedWorkload, D>(
+  w: W,
+  data: D,
+  contenders: readonly Contender<W, D>[],
+  reference: Float32Array,
+  tol: number,
+  opts: SuiteOptions,
+): Promise<ContenderResult[]> {
   const results: ContenderResult[] = [];
   const live: {
     result: ContenderResult;
@@ -106,5 +127,5 @@ export async function runWorkload(
       (entry.result.cpu ? ` CPU ${fmt(entry.result.cpu.median)} ms` : '');
     opts.log(`  ${w.id} ${entry.result.id}: wall ${fmt(entry.result.wall.median)} ms${gpu}`);
   }
-  return { workload: w, results };
+  return results;
 }

@@ -4,6 +4,7 @@ export { affineGridCpu } from './cpu/affine-grid.js';
 export { affineGridBackwardCpu } from './cpu/affine-grid-backward.js';
 export { gridSampleCpu } from './cpu/grid-sample.js';
 export { type GridSampleGradients, gridSampleBackwardCpu } from './cpu/grid-sample-backward.js';
+export { msDeformAttnCpu } from './cpu/ms-deform-attn.js';
 export { DeviceLostError, GPUExecutionError, WebGPUUnavailableError } from './errors.js';
 export { gridFromFlow } from './flow.js';
 export {
@@ -21,6 +22,7 @@ export {
   type EncodeAffineGridBackwardArgs,
   type EncodeGridSampleArgs,
   type EncodeGridSampleBackwardArgs,
+  type EncodeMsDeformAttnArgs,
   GridSampler,
   type GridSamplerOptions,
 } from './gpu/sampler.js';
@@ -30,6 +32,7 @@ export type {
   AffineGridOptions,
   Dtype,
   EncodeGridSampleOptions,
+  EncodeMsDeformAttnOptions,
   GridSampleBackwardOptions,
   GridSampleOptions,
   ImageDataLike,

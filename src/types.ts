@@ -135,3 +135,17 @@ export interface ImageDataLike {
   /** Height in pixels. */
   height: number;
 }
+
+/**
+ * Options of `GridSampler.encodeMsDeformAttn`: the element type of its buffers.
+ *
+ * @example
+ * sampler.encodeMsDeformAttn(encoder, args, { dtype: 'float16' } satisfies EncodeMsDeformAttnOptions);
+ */
+export interface EncodeMsDeformAttnOptions {
+  /**
+   * Default `'float32'`. `'float16'`: value, sampling locations, attention weights and output hold
+   * float16 values (2 bytes each, rounded up to whole 4-byte words); the arithmetic is float32.
+   */
+  dtype?: Dtype;
+}

@@ -1,5 +1,12 @@
 // Achieved bandwidth of a grid_sample run and the device's nominal memory bandwidth to set it against.
 import { spawnSync } from 'node:child_process';
+import {
+  locationsShapeOf,
+  type MsdaWorkload,
+  outputShapeOf as msdaOutputShapeOf,
+  valueShapeOf,
+} from '../msda/workloads.js';
+import type { NamedWorkload } from '../suite.js';
 import { elements, outputShapeOf, type Workload } from '../workloads.js';
 
 const FLOAT32 = 4;
@@ -10,6 +17,20 @@ const FLOAT32 = 4;
  */
 export const workloadBytes = (w: Workload): number =>
   FLOAT32 * (elements(w.inputShape) + elements(w.gridShape) + elements(outputShapeOf(w)));
+
+/**
+ * The bytes a deformable attention workload must move at least: value, sampling locations and attention
+ * weights read once, output written once (float32). Each sample reads 4 taps of d channels, so the
+ * value is read more than once where points overlap: a lower bound again.
+ */
+export const msdaWorkloadBytes = (w: MsdaWorkload): number => {
+  const locations = elements(locationsShapeOf(w));
+  return FLOAT32 * (elements(valueShapeOf(w)) + locations + locations / 2 + elements(msdaOutputShapeOf(w)));
+};
+
+/** The bytes moved by either kind of workload. */
+export const bytesMoved = (w: NamedWorkload): number =>
+  'spatialShapes' in w ? msdaWorkloadBytes(w as MsdaWorkload) : workloadBytes(w as Workload);
 
 /** GB/s (1e9 bytes a second) for `bytes` moved in `ms` milliseconds. */
 export const gigabytesPerSecond = (bytes: number, ms: number): number => bytes / ms / 1e6;

@@ -2,7 +2,9 @@
 // sources): ours and onnxruntime-web's WebGPU EP on one Dawn device on the machine's real adapter, with
 // GPU timestamps, and PyTorch's CUDA grid_sample when python3 has torch with CUDA. Writes
 // gpu-results.json and gpu-results.md (kernel times, achieved bandwidth, nominal bandwidth).
-// Options: --out DIR (default .)   --only W1,W3   --rounds N (7)   --warmup N (2)   --skip id,id
+// Deformable attention (D1, D2) runs after the grid_sample workloads: our fused kernel and
+// onnxruntime-web's WebGPU EP on the ONNX export in bench/models/.
+// Options: --out DIR (default .)   --only W1,W3,D1   --rounds N (7)   --warmup N (2)   --skip id,id
 //          --quick (W3, one round, no warm-up: the bundle's self-test)   --allow-software (SwiftShader)
 //          --budget-s S (400: no workload is started after S seconds, so the JSON is written in time)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -14,14 +16,18 @@ import type { Contender } from '../contender.js';
 import { type Ort, ortWebGpu, startOrtWebGpu } from '../contenders/onnxruntime.js';
 import { oursGpu } from '../contenders/ours.js';
 import { pytorchCuda, pytorchUnavailable } from '../contenders/pytorch.js';
+import { ortMsdaWebGpu } from '../msda/contenders.js';
+import { oursMsdaGpu } from '../msda/ours-gpu.js';
+import { runMsdaWorkload } from '../msda/suite.js';
+import { isMsdaWorkloadId, selectMsdaWorkloads } from '../msda/workloads.js';
 import { installNodeWebGpu, loadOrtWeb, settle } from '../node-setup.js';
 import { PassTimer } from '../pass-timer.js';
 import { markdownReport, type RunInfo } from '../report.js';
-import { runWorkload, type WorkloadResult } from '../suite.js';
+import { type NamedWorkload, runWorkload, type WorkloadResult } from '../suite.js';
 import { softwareGpuCpuNs } from '../worker-cpu.js';
 import { selectWorkloads } from '../workloads.js';
 import { describeAdapter, loadedVulkanLibraries, selectAdapter } from './adapter.js';
-import { nominalBandwidth, nvidiaSmi, workloadBytes } from './bandwidth.js';
+import { bytesMoved, nominalBandwidth, nvidiaSmi } from './bandwidth.js';
 import { achieved, bandwidthTable, GPU_COLUMNS } from './gpu-report.js';
 
 const started = performance.now();
@@ -42,7 +48,14 @@ const list = (s: string) =>
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-const workloads = selectWorkloads(values.quick ? ['W3'] : list(values.only));
+const only = list(values.only);
+const gridIds = only.filter((id) => !isMsdaWorkloadId(id));
+const workloads = values.quick
+  ? selectWorkloads(['W3'])
+  : only.length > 0 && gridIds.length === 0
+    ? []
+    : selectWorkloads(gridIds);
+const msdaWorkloads = values.quick ? [] : selectMsdaWorkloads(only);
 const rounds = values.quick ? 1 : Number(values.rounds);
 const warmup = values.quick ? 0 : Number(values.warmup);
 const skip = new Set(list(values.skip));
@@ -85,6 +98,7 @@ const contenders: Contender[] = [
   ortWebGpu(ort, 'webgpu', device, workClock),
   ...(torch ? [torch] : []),
 ].filter((c) => !skip.has(c.id));
+const attention = [oursMsdaGpu(sampler, timer), ortMsdaWebGpu(ort, device, timer)].filter((c) => !skip.has(c.id));
 
 const smi = nvidiaSmi();
 const nominal = nominalBandwidth([smi?.split(',')[0], described.name]);
@@ -108,14 +122,14 @@ const run: RunInfo = {
   rounds,
   warmup,
 };
-const results: WorkloadResult[] = [];
+const results: WorkloadResult<NamedWorkload>[] = [];
 mkdirSync(values.out, { recursive: true });
 
 /** Writes the JSON and markdown of what has run so far (after every workload, so a timeout keeps them). */
 function write(): void {
   const bandwidth = results.map((w) => ({
     workload: w.workload.id,
-    bytes: workloadBytes(w.workload),
+    bytes: bytesMoved(w.workload),
     ...Object.fromEntries(
       GPU_COLUMNS.map((c) => [
         c.id,
@@ -133,14 +147,23 @@ function write(): void {
   writeFileSync(join(values.out, 'gpu-results.md'), markdown);
 }
 
-for (const w of workloads) {
+/** Whether the time budget allows starting `id`; logs why not. */
+function inBudget(id: string): boolean {
   const elapsed = (performance.now() - started) / 1000;
-  if (elapsed > Number(values['budget-s'])) {
-    log(`${w.id} and later not run: ${elapsed.toFixed(0)} s spent, over --budget-s ${values['budget-s']}`);
-    break;
-  }
+  if (elapsed <= Number(values['budget-s'])) return true;
+  log(`${id} and later not run: ${elapsed.toFixed(0)} s spent, over --budget-s ${values['budget-s']}`);
+  return false;
+}
+
+for (const w of workloads) {
+  if (!inBudget(w.id)) break;
   log(`${w.id} ${w.title}: input [${w.inputShape}] grid [${w.gridShape}]`);
   results.push(await runWorkload(w, contenders, { rounds, warmup, log }));
+  write();
+}
+for (const w of msdaWorkloads) {
+  if (!inBudget(w.id)) break;
+  results.push(await runMsdaWorkload(w, attention, { rounds, warmup, log }));
   write();
 }
 torch?.close();

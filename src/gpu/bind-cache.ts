@@ -1,4 +1,5 @@
-// The uniform buffers and bind groups of one context, cached: same-shaped calls create neither.
+// The uniform buffers, constant tables and bind groups of one context, cached: same-shaped calls create
+// none of them.
 import { BufferUsage } from './flags.js';
 import type { Kernel } from './kernel.js';
 import { bindGroupLayout } from './pipelines.js';
@@ -23,13 +24,25 @@ export class BindCache {
 
   /** The uniform buffer holding `bytes`, made once per content. */
   uniform(bytes: Uint8Array): GPUBuffer {
-    const key = new Uint32Array(bytes.buffer).join(',');
+    return this.constant(bytes, BufferUsage.UNIFORM, 'params');
+  }
+
+  /**
+   * A read-only storage buffer holding `bytes` (a multiple of 4), made once per content: a small table
+   * a kernel indexes (deformable attention's level shapes). Cached and dropped as uniforms are.
+   */
+  table(bytes: Uint8Array, label: string): GPUBuffer {
+    return this.constant(bytes, BufferUsage.STORAGE, label);
+  }
+
+  private constant(bytes: Uint8Array, usage: number, label: string): GPUBuffer {
+    const key = `${usage}:${new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).join(',')}`;
     let buffer = this.uniforms.get(key);
     if (!buffer) {
       buffer = this.device.createBuffer({
-        label: `params ${key}`,
+        label: `${label} ${key}`,
         size: bytes.byteLength,
-        usage: BufferUsage.UNIFORM,
+        usage,
         mappedAtCreation: true,
       });
       new Uint8Array(buffer.getMappedRange()).set(bytes);

@@ -1,6 +1,7 @@
 // The GPU context: everything an op needs from one device, owned in one place. A GridSampler owns one
 // (replaced with its device after a loss); free functions such as warpImage share one per device
-// (contextFor). Ops use its verbs: compile, lease, upload or slice (pieces), dispatch, submit, read back.
+// (contextFor). Ops use its verbs: compile, lease, upload or slice (pieces), table, dispatch, submit,
+// read back.
 import { BindCache, type BufferBinding, type Resource } from './bind-cache.js';
 import { BufferLease, BufferPool } from './buffer-pool.js';
 import { DeviceWatch } from './device-loss.js';
@@ -211,6 +212,15 @@ export class GpuContext {
     const buffer = this.pool.acquire(size, SCRATCH, `${role} scratch`);
     this.scratchBuffers.set(role, buffer);
     return buffer;
+  }
+
+  /**
+   * A read-only storage binding holding `values`: a small table a kernel indexes, such as per-level
+   * shapes. Immutable and cached by content like uniforms, so recorded calls may share it.
+   */
+  table(values: Uint32Array, label: string): BufferBinding {
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    return [this.bindings.table(bytes, label), values.byteLength];
   }
 
   /**

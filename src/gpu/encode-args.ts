@@ -1,5 +1,6 @@
 // The arguments of GridSampler's encode* methods: their public types, and the checks that turn them
 // into geometry, resolved options and the bytes of each buffer to bind, before anything is recorded.
+import { type MsDeformAttnGeometry, msDeformAttnGeometry } from '../ms-deform-attn-shapes.js';
 import {
   type AffineGeometry,
   affineGeometry,
@@ -12,9 +13,15 @@ import {
   type SampleGeometry,
   sampleGeometry,
 } from '../options.js';
-import type { AffineGridOptions, EncodeGridSampleOptions, GridSampleBackwardOptions } from '../types.js';
+import type {
+  AffineGridOptions,
+  Dtype,
+  EncodeGridSampleOptions,
+  EncodeMsDeformAttnOptions,
+  GridSampleBackwardOptions,
+} from '../types.js';
 import { BufferUsage } from './flags.js';
-import { checkBuffer, checkEncodeArgs } from './gpu-args.js';
+import { checkBuffer, checkEncodeArgs, describeValue } from './gpu-args.js';
 import { thetaCount } from './ops/affine-grid-backward.js';
 
 /**
@@ -182,4 +189,64 @@ export function checkEncodeAffineGridBackward(
     gradTheta: checkBuffer('gradTheta', args.gradTheta, thetaCount(geo)),
   };
   return { geo, alignCorners, bytes };
+}
+
+/**
+ * GPU buffers of a GPU-resident multi-scale deformable attention; see `GridSampler.encodeMsDeformAttn`.
+ *
+ * @example
+ * const args: EncodeMsDeformAttnArgs = {
+ *   value, valueShape: [1, 8400, 8, 32], spatialShapes: [[80, 80], [40, 40], [20, 20]],
+ *   samplingLocations, locationsShape: [1, 300, 8, 3, 4, 2], attentionWeights, output,
+ * };
+ */
+export interface EncodeMsDeformAttnArgs {
+  /** Dense float32 (float16 with `dtype: 'float16'`) `[bs, S, heads, d]`; STORAGE usage (and COPY_SRC if split). */
+  value: GPUBuffer;
+  /** `[bs, S, heads, d]`, S = sum of H_l * W_l. */
+  valueShape: readonly number[];
+  /** `[[H_0, W_0], ...]`: one pair of positive integers per level. */
+  spatialShapes: readonly (readonly [number, number])[];
+  /** `[bs, Nq, heads, L, P, 2]` (x, y) in [0, 1]; STORAGE usage (and COPY_SRC if split). */
+  samplingLocations: GPUBuffer;
+  /** `[bs, Nq, heads, L, P, 2]`; the attention weights are `[bs, Nq, heads, L, P]`. */
+  locationsShape: readonly number[];
+  /** `[bs, Nq, heads, L, P]`; STORAGE usage (and COPY_SRC if split). */
+  attentionWeights: GPUBuffer;
+  /** Receives `[bs, Nq, heads * d]` (overwritten); STORAGE usage (and COPY_DST if split). */
+  output: GPUBuffer;
+}
+
+const DTYPES: readonly Dtype[] = ['float32', 'float16'];
+
+export function checkEncodeMsDeformAttn(
+  encoder: unknown,
+  args: EncodeMsDeformAttnArgs,
+  options: EncodeMsDeformAttnOptions | undefined,
+): { geo: MsDeformAttnGeometry; dtype: Dtype; bytes: Record<'value' | 'locations' | 'weights' | 'output', number> } {
+  checkEncodeArgs(
+    'encodeMsDeformAttn',
+    encoder,
+    args,
+    '{ value, valueShape, spatialShapes, samplingLocations, locationsShape, attentionWeights, output }',
+  );
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError(`encodeMsDeformAttn: options must be an object { dtype? }, got ${describeValue(options)}`);
+  }
+  const dtype = options?.dtype ?? 'float32';
+  if (!DTYPES.includes(dtype)) {
+    throw new TypeError(
+      `encodeMsDeformAttn: dtype must be 'float32' or 'float16' (the element type of every buffer), got ${describeValue(dtype)}`,
+    );
+  }
+  checkShape('locationsShape', args.locationsShape);
+  const weightsShape = args.locationsShape.slice(0, 5);
+  const geo = msDeformAttnGeometry(args.valueShape, args.spatialShapes, args.locationsShape, weightsShape);
+  const bytes = {
+    value: checkBuffer('value', args.value, elementCount(args.valueShape), dtype),
+    locations: checkBuffer('samplingLocations', args.samplingLocations, elementCount(args.locationsShape), dtype),
+    weights: checkBuffer('attentionWeights', args.attentionWeights, elementCount(weightsShape), dtype),
+    output: checkBuffer('output', args.output, elementCount(geo.outputShape), dtype),
+  };
+  return { geo, dtype, bytes };
 }

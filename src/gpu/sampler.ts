@@ -2,6 +2,7 @@
 // (src/gpu/ops/*) on the sampler's GpuContext, and the sampler replaces a lost device it created.
 import { affineBackwardGeometry, backwardGeometry } from '../backward-options.js';
 import type { GridSampleGradients } from '../cpu/grid-sample-backward.js';
+import { msDeformAttnGeometry } from '../ms-deform-attn-shapes.js';
 import {
   affineGeometry,
   checkTensor,
@@ -14,6 +15,7 @@ import {
 import type {
   AffineGridOptions,
   EncodeGridSampleOptions,
+  EncodeMsDeformAttnOptions,
   GridSampleBackwardOptions,
   GridSampleOptions,
   Tensor,
@@ -25,10 +27,12 @@ import {
   checkEncodeAffineGridBackward,
   checkEncodeGridSample,
   checkEncodeGridSampleBackward,
+  checkEncodeMsDeformAttn,
   type EncodeAffineGridArgs,
   type EncodeAffineGridBackwardArgs,
   type EncodeGridSampleArgs,
   type EncodeGridSampleBackwardArgs,
+  type EncodeMsDeformAttnArgs,
 } from './encode-args.js';
 import { checkSamplerOptions, type GridSamplerOptions } from './gpu-args.js';
 import { affineGridTensors, encodeAffineGridInPieces } from './ops/affine-grid.js';
@@ -36,12 +40,14 @@ import { affineGridBackwardTensors, encodeAffineGridBackwardInPieces, thetaCount
 import { encodeFloat16GridSample } from './ops/float16.js';
 import { encodeGridSampleInPieces, gridSampleTensors } from './ops/grid-sample.js';
 import { encodeGridSampleBackwardInPieces, gridSampleBackwardTensors } from './ops/grid-sample-backward.js';
+import { encodeMsDeformAttnBuffers, msDeformAttnTensors } from './ops/ms-deform-attn.js';
 
 export type {
   EncodeAffineGridArgs,
   EncodeAffineGridBackwardArgs,
   EncodeGridSampleArgs,
   EncodeGridSampleBackwardArgs,
+  EncodeMsDeformAttnArgs,
   GridSamplerOptions,
 };
 
@@ -49,9 +55,10 @@ const destroyedError = () =>
   new Error('GridSampler: this sampler was destroyed; create a new one with GridSampler.create()');
 
 /**
- * grid_sample and affine_grid on one WebGPU device. Pipelines are compiled once per variant,
- * buffers are pooled, and `encode*` methods record into your own command encoder. Tensors larger
- * than one storage binding run in pieces; a lost device it created is replaced on the next call.
+ * grid_sample, affine_grid (and their backward passes) and multi-scale deformable attention on one
+ * WebGPU device. Pipelines are compiled once per variant, buffers are pooled, and `encode*` methods
+ * record into your own command encoder. Tensors larger than one storage binding run in pieces; a lost
+ * device it created is replaced on the next call.
  *
  * @example
  * const sampler = await GridSampler.create();
@@ -259,6 +266,54 @@ export class GridSampler {
   }
 
   /**
+   * Multi-scale deformable attention (MSDeformAttn) on the GPU, one fused kernel: the same values as
+   * `msDeformAttnCpu` (up to float32 rounding: the GPU adds the terms in its own order), the same errors.
+   * value `[bs, S, heads, d]`, samplingLocations `[bs, Nq, heads, L, P, 2]`, attentionWeights
+   * `[bs, Nq, heads, L, P]`; returns `[bs, Nq, heads * d]`.
+   *
+   * @example
+   * const out = await sampler.msDeformAttn(value, [[80, 80], [40, 40], [20, 20]], samplingLocations, attentionWeights);
+   */
+  async msDeformAttn(
+    value: Tensor,
+    spatialShapes: readonly (readonly [number, number])[],
+    samplingLocations: Tensor,
+    attentionWeights: Tensor,
+  ): Promise<Tensor> {
+    this.checkAlive();
+    checkTensor('value', value);
+    checkTensor('samplingLocations', samplingLocations);
+    checkTensor('attentionWeights', attentionWeights);
+    const geo = msDeformAttnGeometry(value.shape, spatialShapes, samplingLocations.shape, attentionWeights.shape);
+    if (elementCount(geo.outputShape) === 0) return { data: new Float32Array(0), shape: geo.outputShape };
+    const inputs = { value, locations: samplingLocations, weights: attentionWeights };
+    return { data: await msDeformAttnTensors(await this.ready(), inputs, geo), shape: geo.outputShape };
+  }
+
+  /**
+   * Records multi-scale deformable attention into `encoder` on buffers you own (e.g. onnxruntime-web's
+   * GPU tensors), no upload or readback. With `dtype: 'float16'` every buffer holds float16 values
+   * (float32 arithmetic; one binding each, no pieces).
+   *
+   * @example
+   * sampler.encodeMsDeformAttn(encoder, {
+   *   value, valueShape: [1, 8400, 8, 32], spatialShapes: [[80, 80], [40, 40], [20, 20]],
+   *   samplingLocations, locationsShape: [1, 300, 8, 3, 4, 2], attentionWeights, output,
+   * });
+   */
+  encodeMsDeformAttn(
+    encoder: GPUCommandEncoder,
+    args: EncodeMsDeformAttnArgs,
+    options?: EncodeMsDeformAttnOptions,
+  ): void {
+    this.checkAlive();
+    const { geo, dtype, bytes } = checkEncodeMsDeformAttn(encoder, args, options);
+    if (bytes.output === 0) return;
+    const { value, samplingLocations: locations, attentionWeights: weights, output } = args;
+    encodeMsDeformAttnBuffers(this.liveContext(), encoder, { value, locations, weights, output }, geo, dtype);
+  }
+
+  /**
    * Resource counters, for leak checks: buffers held by the pool (in use, spare or scratch), pipelines
    * compiled on this device, and the entries of the uniform-buffer and bind-group caches.
    *
@@ -270,7 +325,7 @@ export class GridSampler {
     liveBuffers: number;
     /** Compute pipelines compiled on this device so far. */
     pipelinesCompiled: number;
-    /** Cached uniform buffers. */
+    /** Cached uniform buffers (and small constant tables, such as deformable attention's level shapes). */
     uniformBuffers: number;
     /** Cached bind groups. */
     bindGroups: number;

@@ -10,6 +10,7 @@ import {
   type GridSampler,
   gridSampleBackwardCpu,
   gridSampleCpu,
+  msDeformAttnCpu,
   type Tensor,
 } from '../../src/index.js';
 import { affineCases, sampleCases } from '../helpers/golden.js';
@@ -19,6 +20,7 @@ import {
   goldenGradientScales,
   transformerCases,
 } from '../helpers/golden-backward.js';
+import { msdaCases } from '../helpers/golden-msda.js';
 import { createTestDevice, useTestSampler } from '../helpers/gpu.js';
 import { gradInputScale } from '../helpers/gradient-scale.js';
 import { randomTensor } from '../helpers/random.js';
@@ -26,7 +28,7 @@ import { type CompareOptions, compare, TOLERANCE } from '../helpers/tolerance.js
 
 const device = await createTestDevice();
 
-type Entry = 'forward' | 'nearest' | 'backward' | 'affine' | 'affineBackward' | 'scatter';
+type Entry = 'forward' | 'nearest' | 'backward' | 'affine' | 'affineBackward' | 'scatter' | 'msda';
 type Backend = 'cpu' | 'gpu';
 
 /** Worst error in units of each comparison's scale, per entry and backend, and where it was. */
@@ -80,6 +82,11 @@ async function measureGoldens(backend: Backend, sampler?: GridSampler) {
     const scales = goldenGradientScales(c);
     measure('backward', backend, grads.gradInput, c.expectedGradInput, `${c.name} gradInput`, scales.gradInput);
     measure('backward', backend, grads.gradGrid, c.expectedGradGrid, `${c.name} gradGrid`, scales.gradGrid);
+  }
+  for (const c of msdaCases) {
+    const args = [c.value, c.spatialShapes, c.samplingLocations, c.attentionWeights] as const;
+    const out = sampler ? await sampler.msDeformAttn(...args) : msDeformAttnCpu(...args);
+    measure('msda', backend, out, c.expected, c.name);
   }
   for (const c of affineBackwardCases) {
     const out = sampler
@@ -147,7 +154,7 @@ describe('the tolerance table against the measured worst errors', async () => {
     await measureScatter(sampler as GridSampler);
   });
 
-  it.each(['forward', 'backward', 'affine', 'affineBackward', 'scatter'] as const)(
+  it.each(['forward', 'backward', 'affine', 'affineBackward', 'scatter', 'msda'] as const)(
     '%s: covers the worst error and stays within 10x of it',
     (entry) => {
       const worst = Math.max(...[...measured].filter(([k]) => k.startsWith(`${entry} `)).map(([, m]) => m.error));
