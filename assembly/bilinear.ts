@@ -2,8 +2,8 @@
 // in SIMD lanes (four points at a time), then each point sums its four taps over all channels, four
 // channels per f32x4 op, in the reference's order: ((nw + ne) + sw) + se (src/cpu/grid-sample-2d.ts).
 import { Axis, Coordinates } from './coordinates';
-import { Params } from './params';
-import { AXES_OFFSET, BLOCK, LANES, TILE_OFFSET, writeTile } from './tile';
+import { Params, ZEROS } from './params';
+import { AXES_OFFSET, BLOCK, LANES, TILE_OFFSET, Transpose, writeTile } from './tile';
 
 /** The kernel and its helpers (inlined: AssemblyScript's @inline works on methods). */
 export class Bilinear {
@@ -19,6 +19,9 @@ export class Bilinear {
     const outPlane = p.outH * p.outW;
     const tile = scratch + TILE_OFFSET;
     const zero = i32x4.splat(<i32>p.zero);
+    // up to four channels, channels first out: each group's four points transposed straight into the planes
+    const direct = p.c <= 4 && p.channelsLastOut == 0;
+    const planeBytes = (<usize>outPlane) << 2;
     let q = start;
     while (q < end) {
       const b = q / outPlane;
@@ -30,9 +33,26 @@ export class Bilinear {
           const grid = p.grid + ((<usize>(q + g)) << 3);
           Bilinear.taps(grid, xAxis, yAxis, padding, align, base, pixel, row, zero, scratch + ((<usize>g) << 2));
         }
-        for (let i = 0; i < count; i++)
-          Bilinear.samplePoint(scratch + ((<usize>i) << 2), tile + <usize>i * pixel, pixel);
-        writeTile(p, tile, b, q, count);
+        if (direct) {
+          const out = p.output + ((<usize>b * p.c * outPlane + (<usize>q - <usize>b * outPlane)) << 2);
+          for (let g = 0; g < count; g += 4) {
+            const lane = scratch + ((<usize>g) << 2);
+            Transpose.vectors(
+              Bilinear.sum4(lane),
+              Bilinear.sum4(lane + 4),
+              Bilinear.sum4(lane + 8),
+              Bilinear.sum4(lane + 12),
+              out + ((<usize>g) << 2),
+              planeBytes,
+              p.c,
+              min(4, count - g),
+            );
+          }
+        } else {
+          for (let i = 0; i < count; i++)
+            Bilinear.samplePoint(scratch + ((<usize>i) << 2), tile + <usize>i * pixel, pixel);
+          writeTile(p, tile, b, q, count);
+        }
         q += count;
       }
     }
@@ -67,8 +87,8 @@ export class Bilinear {
     v128.store(lane, v128.and(f32x4.mul(north, east), valid), 5 * LANES);
     v128.store(lane, v128.and(f32x4.mul(south, west), valid), 6 * LANES);
     v128.store(lane, v128.and(f32x4.mul(south, east), valid), 7 * LANES);
-    const x0 = Coordinates.toInt(xf);
-    const y0 = Coordinates.toInt(yf);
+    const x0 = Bilinear.toIndex(xf, xAxis, padding);
+    const y0 = Bilinear.toIndex(yf, yAxis, padding);
     const inX0 = Coordinates.inRange(x0, xAxis);
     const inX1 = Coordinates.inRange(i32x4.add(x0, i32x4.splat(1)), xAxis);
     const inY0 = v128.and(Coordinates.inRange(y0, yAxis), valid);
@@ -79,6 +99,16 @@ export class Bilinear {
     v128.store(lane, v128.bitselect(i32x4.add(nw, i32x4.splat(pixel)), zero, v128.and(inY0, inX1)), LANES);
     v128.store(lane, v128.bitselect(sw, zero, v128.and(inY1, inX0)), 2 * LANES);
     v128.store(lane, v128.bitselect(i32x4.add(sw, i32x4.splat(pixel)), zero, v128.and(inY1, inX1)), 3 * LANES);
+  }
+
+  /**
+   * A floored coordinate as an integer. Axes of at most 2^22 pixels convert with one add: zeros
+   * padding first clamps to [-2, size], which changes neither tap's range test.
+   */
+  @inline static toIndex(xf: v128, axis: Axis, padding: i32): v128 {
+    if (!axis.small) return Coordinates.toInt(xf);
+    const x = padding == ZEROS ? f32x4.pmin(axis.size, f32x4.pmax(xf, f32x4.splat(-2))) : xf;
+    return Coordinates.roundSmall(x);
   }
 
   /** One point's four taps (addresses and weights in the lanes at `lane`) into the tile at t. */
@@ -96,5 +126,14 @@ export class Bilinear {
       const left = f32x4.add(top, f32x4.mul(v128.load(aSw + k), wSw));
       v128.store(t + k, f32x4.add(left, f32x4.mul(v128.load(aSe + k), wSe)));
     }
+  }
+
+  /** The first four channels of one point's four taps (addresses and weights in the lanes at `lane`). */
+  @inline static sum4(lane: usize): v128 {
+    const nw = f32x4.mul(v128.load(load<u32>(lane)), v128.load32_splat(lane, 4 * LANES));
+    const ne = f32x4.mul(v128.load(load<u32>(lane, LANES)), v128.load32_splat(lane, 5 * LANES));
+    const sw = f32x4.mul(v128.load(load<u32>(lane, 2 * LANES)), v128.load32_splat(lane, 6 * LANES));
+    const se = f32x4.mul(v128.load(load<u32>(lane, 3 * LANES)), v128.load32_splat(lane, 7 * LANES));
+    return f32x4.add(f32x4.add(f32x4.add(nw, ne), sw), se);
   }
 }

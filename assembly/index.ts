@@ -30,6 +30,15 @@ export function pack(params: usize, start: i32, end: i32, chunk: i32, counter: u
 }
 
 /**
+ * One thread, one batch item: packs the input pixels [start, end), staged channels first at
+ * `params.input` (planes end - start apart), into their place at `params.source`.
+ */
+export function packStage(params: usize, start: i32, end: i32): void {
+  const p = changetype<Params>(params);
+  packChannelsFirst(p.input, p.source + ((<usize>start * p.c) << 2), p.c, end - start, 0, end - start);
+}
+
+/**
  * Samples the output points [start, end) (counted over N x spatial), `chunk` at a time, from the
  * packed input at `params.source`; `scratch` is this thread's scratch area (scratchBytes(pixelStride)).
  */

@@ -11,6 +11,19 @@ export function packChannelsFirst(src: usize, dst: usize, C: i32, P: i32, start:
     const b = q / P;
     const batchEnd = min(end, (b + 1) * P);
     let from = src + ((<usize>b * C * P + (q - b * P)) << 2);
+    // three channels (RGB): four pixels are exactly three vectors
+    if (C == 3) {
+      for (; q + 4 <= batchEnd; q += 4, from += 16) {
+        const to = dst + <usize>q * 12;
+        const c0 = v128.load(from);
+        const c1 = v128.load(from + planeBytes);
+        const c2 = v128.load(from + 2 * planeBytes);
+        // pixels 0-3 of channels r (c0), g (c1), b (c2): r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3
+        v128.store(to, i32x4.shuffle(i32x4.shuffle(c0, c1, 0, 4, 0, 1), c2, 0, 1, 4, 3));
+        v128.store(to, i32x4.shuffle(i32x4.shuffle(c1, c2, 1, 5, 2, 2), c0, 0, 1, 6, 2), 16);
+        v128.store(to, i32x4.shuffle(c2, i32x4.shuffle(c0, c1, 3, 7, 3, 3), 2, 4, 5, 3), 32);
+      }
+    }
     for (; q + 4 <= batchEnd; q += 4, from += 16) {
       const to = dst + <usize>q * pixelBytes;
       for (let k = 0; k < C; k += 4) {

@@ -54,16 +54,45 @@ export function writeTile(p: Params, tile: usize, b: i32, q: i32, count: i32): v
 
 /** Four points (tile rows, `stride` bytes apart) to channels-first planes `planeBytes` apart. */
 function writeGroup(tile: usize, stride: usize, out: usize, planeBytes: usize, C: i32, count: i32): void {
-  for (let k = 0; k < C; k += 4, out += planeBytes << 2) {
-    const r0 = v128.load(tile + (k << 2));
-    const r1 = v128.load(tile + stride + (k << 2));
-    const r2 = v128.load(tile + 2 * stride + (k << 2));
-    const r3 = v128.load(tile + 3 * stride + (k << 2));
-    const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-    const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-    const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-    const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-    const channels = min(4, C - k);
+  for (let k = 0; k < C; k += 4, out += planeBytes << 2, tile += 16) {
+    Transpose.rows(tile, tile + stride, tile + 2 * stride, tile + 3 * stride, out, planeBytes, min(4, C - k), count);
+  }
+}
+
+/** Four points' channels into channels-first planes (inlined: AssemblyScript's @inline works on methods). */
+export class Transpose {
+  /**
+   * Four points' first four channels (16 bytes at r0 .. r3) to `channels` (1-4) channels-first
+   * planes `planeBytes` apart, `count` (1-4) points at `out` in each.
+   */
+  @inline static rows(
+    r0: usize,
+    r1: usize,
+    r2: usize,
+    r3: usize,
+    out: usize,
+    planeBytes: usize,
+    channels: i32,
+    count: i32,
+  ): void {
+    Transpose.vectors(v128.load(r0), v128.load(r1), v128.load(r2), v128.load(r3), out, planeBytes, channels, count);
+  }
+
+  /** Transpose.rows of four points' channels held in vectors p0 .. p3. */
+  @inline static vectors(
+    p0: v128,
+    p1: v128,
+    p2: v128,
+    p3: v128,
+    out: usize,
+    planeBytes: usize,
+    channels: i32,
+    count: i32,
+  ): void {
+    const t0 = i32x4.shuffle(p0, p1, 0, 4, 1, 5);
+    const t1 = i32x4.shuffle(p2, p3, 0, 4, 1, 5);
+    const t2 = i32x4.shuffle(p0, p1, 2, 6, 3, 7);
+    const t3 = i32x4.shuffle(p2, p3, 2, 6, 3, 7);
     storePoints(out, i32x4.shuffle(t0, t1, 0, 1, 4, 5), count);
     if (channels > 1) storePoints(out + planeBytes, i32x4.shuffle(t0, t1, 2, 3, 6, 7), count);
     if (channels > 2) storePoints(out + 2 * planeBytes, i32x4.shuffle(t2, t3, 0, 1, 4, 5), count);

@@ -83,14 +83,29 @@ export async function runCall(
     return out as Float32Array;
   }
 
-  // the whole input is packed before any point is sampled; the grid is copied while it packs
-  copyIn(input.data, plan.input, [0, input.data.length]);
-  const pixels: Range = [0, plan.pixels];
-  const packing =
-    plan.packing === 'none'
-      ? undefined
-      : runner.run('pack', counter, () => [plan.params, 0, plan.pixels, chunkOf(pixels), counter]);
-  copyIn(grid.data, plan.grid, [0, grid.data.length]);
+  // the whole input is packed before any point is sampled; with workers the grid is copied while they pack
+  let packing: Promise<void> | undefined;
+  if (plan.stagePixels > 0) {
+    // one thread, one batch item: each stage of every channel plane is copied in and packed while in cache
+    const { pixels, stagePixels } = plan;
+    for (let start = 0; start < pixels; start += stagePixels) {
+      const end = Math.min(pixels, start + stagePixels);
+      for (let ch = 0; ch < c; ch++) {
+        const stage = new Float32Array(memory.buffer, plan.input + 4 * ch * (end - start), end - start);
+        stage.set(input.data.subarray(ch * pixels + start, ch * pixels + end));
+      }
+      await runner.run('packStage', counter, () => [plan.params, start, end]);
+    }
+  } else {
+    copyIn(input.data, plan.input, [0, input.data.length]);
+    const pixels: Range = [0, plan.pixels];
+    packing =
+      plan.packing === 'none'
+        ? undefined
+        : runner.run('pack', counter, () => [plan.params, 0, plan.pixels, chunkOf(pixels), counter]);
+  }
+  // on one thread each round's grid is copied just before it is sampled, while it is still in cache
+  if (overlap) copyIn(grid.data, plan.grid, [0, grid.data.length]);
   out = allocate();
   await packing;
   const rounds = splitRange(plan.points, roundCount(4 * plan.points * c), BLOCK);
@@ -109,6 +124,7 @@ export async function runCall(
   for (let r = 0; r < rounds.length; r++) {
     const [start, end] = rounds[r];
     const chunk = chunkOf(rounds[r]);
+    if (!overlap) copyIn(grid.data, plan.grid, [start * spatialDims, end * spatialDims]);
     const job = runner.run('sample', counter, (thread) => [plan.params, start, end, scratch(thread), chunk, counter]);
     if (overlap && r > 0) copyOutPoints(rounds[r - 1]);
     await job;

@@ -14,6 +14,8 @@ const FIRST_FREE = 1024;
 // Points per block and the scratch bytes before a thread's tile: BLOCK and TILE_OFFSET of
 // assembly/tile.ts (test/wasm/plan.test.ts checks scratchBytesOf against the kernels' scratchBytes).
 const BLOCK = 64;
+/** Channels-first input copied in and packed at a time on one thread: about a megabyte. */
+const STAGE_BYTES = 1 << 20;
 const SCRATCH_LANES = 24 * 4 * BLOCK + 3 * 128;
 
 /** How the input reaches the kernels' layout: channels last, C floats per pixel. */
@@ -37,6 +39,12 @@ export interface MemoryPlan {
   split: 'points' | 'batches';
   /** The packed input ('points'), or `input` itself when it already has the kernels' layout. */
   source: number;
+  /**
+   * One thread, one channels-first batch item: input pixels copied into `input` (channels first, planes
+   * `stagePixels` apart) and packed into `source` at a time, while they are in cache; 0: the whole
+   * input is copied into `input` first.
+   */
+  stagePixels: number;
   /** Per-thread packed batch items ('batches'), `packedBytes` apart. */
   packed: number;
   packedBytes: number;
@@ -82,7 +90,11 @@ export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
   const scratch = take(scratchBytes * threads);
   // the kernels read four channels at a time: up to 3 floats past a pixel, so 16 bytes of slack
   const zero = take(4 * Math.ceil(c / 4) * 4);
-  const input = take(4 * pixels * c + 16);
+  const stagePixels =
+    packing === 'channels-first' && split === 'points' && threads === 1
+      ? Math.min(pixels, Math.max(4, 4 * Math.floor(STAGE_BYTES / (16 * Math.max(1, c)))))
+      : 0;
+  const input = take(4 * (stagePixels || pixels) * c + 16);
   const source = packing === 'none' ? input : split === 'points' ? take(4 * pixels * pixelStride + 16) : 0;
   const packed = take(packedBytes * threads);
   const grid = take(4 * points * geo.spatialDims + 48); // a last partial group reads up to 3 points on
@@ -96,6 +108,7 @@ export function planMemory(geo: SampleGeometry, threads: number): MemoryPlan {
     input,
     split,
     source,
+    stagePixels,
     packed,
     packedBytes,
     grid,

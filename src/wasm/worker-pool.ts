@@ -5,7 +5,7 @@ import { startThread, type Thread } from './thread.js';
 
 /** One kernel call: an export of assembly/index.ts and its integer arguments. */
 export interface Job {
-  fn: 'pack' | 'sample' | 'sampleBatches';
+  fn: 'pack' | 'packStage' | 'sample' | 'sampleBatches';
   args: readonly number[];
 }
 

@@ -28,7 +28,7 @@ describe('memory plan', () => {
         ['counter', plan.counter, 4],
         ['scratch', plan.scratch, plan.scratchBytes * threads],
         ['zero', plan.zero, 4 * plan.pixelStride],
-        ['input', plan.input, 4 * plan.pixels * geo.c],
+        ['input', plan.input, 4 * (plan.stagePixels || plan.pixels) * geo.c],
         ['packed', plan.packed, plan.packedBytes * threads],
         ['grid', plan.grid, 4 * plan.points * geo.spatialDims],
         ['output', plan.output, 4 * plan.points * geo.c],

@@ -77,6 +77,8 @@ describe(`wasm backend = gridSampleCpu on random cases (fast-check seed ${seed};
       [8, 4, 3, 5, 2, 2],
       [1, 3, 64, 64, 100, 90], // rounds of points, each in many chunks the threads claim
       [9, 5, 16, 16, 20, 20], // rounds of batch items
+      [1, 3, 300, 301, 50, 40], // one thread copies in and packs channels-first input in two stages
+      [1, 5, 241, 247, 33, 29],
     ]) {
       for (const mode of ['bilinear', 'nearest', 'bicubic'] as const) {
         for (const layout of ['nchw', 'nhwc'] as const) {
@@ -128,6 +130,44 @@ describe(`wasm backend = gridSampleCpu on random cases (fast-check seed ${seed};
                   `${dims}-D ${JSON.stringify(options)}`,
                 );
               }
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('rounds and floors every half-pixel tie, pixel centre and their neighbours as the reference, on axes up to and past 2^22', async () => {
+    // nearest and bilinear turn coordinates on axes of up to 2^22 pixels into integers with an add of
+    // 1.5 x 2^23, on longer ones with a conversion
+    for (const width of [1000, 2 ** 22 + 3]) {
+      const input = randomTensor([1, 1, 2, width], width, -1, 1);
+      const steps = 4000;
+      const xs: number[] = [];
+      for (let j = 0; j <= steps; j++) {
+        const g = Math.fround(-1.1 + (2.2 * j) / steps);
+        // the value, and the floats just below and above it
+        xs.push(g, g * (1 - 2 ** -23), g * (1 + 2 ** -23));
+      }
+      // ties and pixel centres on both alignments
+      for (let k = -2; k < 1002; k++)
+        xs.push((2 * k + 2) / width - 1, (2 * k) / (width - 1) - 1, 1 - (2 * k + 1) / width);
+      const grid = { data: new Float32Array(xs.length * 2), shape: [1, 1, xs.length, 2] };
+      xs.forEach((x, i) => {
+        grid.data[2 * i] = x;
+        grid.data[2 * i + 1] = i % 3 === 0 ? -1 : 0.25;
+      });
+      for (const paddingMode of ['zeros', 'border', 'reflection'] as const) {
+        for (const alignCorners of [false, true]) {
+          for (const mode of ['nearest', 'bilinear'] as const) {
+            const options = { mode, paddingMode, alignCorners };
+            const expected = gridSampleCpu(input, grid, options);
+            for (const sampler of samplers) {
+              expectSameBits(
+                await sampler.gridSample(input, grid, options),
+                expected,
+                `width ${width} ${JSON.stringify(options)}`,
+              );
             }
           }
         }
